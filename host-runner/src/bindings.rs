@@ -1,0 +1,10 @@
+//! Host-side bindings of the `soar-integration` world, generated from `wit/`.
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "soar-integration",
+    exports: { default: async },
+});
+
+pub use exports::soar::integration::integration::{Guest, GuestInstance};
+pub use soar::integration::types::*;

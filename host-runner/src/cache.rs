@@ -1,0 +1,74 @@
+//! The compiled component cached on disk as a precompiled artifact, keyed by the component's
+//! SHA-256 and the engine's compatibility hash, so a second start skips Cranelift.
+
+use anyhow::{Context as _, Result};
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// How a component was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadedFrom {
+    /// Compiled now (and stored when a cache directory is set).
+    Compiled,
+    /// Deserialised from the cache.
+    Cache,
+}
+
+/// The file name of a component's artifact for this engine.
+pub fn artifact_name(engine: &Engine, component: &[u8]) -> String {
+    let digest = Sha256::digest(component);
+    let mut hasher = std::hash::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    format!("{}-{:016x}.cwasm", hex::encode(&digest[..16]), hasher.finish())
+}
+
+/// Loads `component` from the cache in `dir`, or compiles it and stores the artifact.
+/// A cache entry that cannot be loaded is replaced, never trusted blindly.
+pub fn load(engine: &Engine, component: &[u8], dir: Option<&Path>) -> Result<(Component, LoadedFrom)> {
+    let Some(dir) = dir else {
+        return Ok((Component::new(engine, component)?, LoadedFrom::Compiled));
+    };
+    let path = dir.join(artifact_name(engine, component));
+    if path.exists() {
+        // SAFETY: the artifact was written by this code into a directory only this user can
+        // write to; wasmtime also checks the engine compatibility header before using it.
+        match unsafe { Component::deserialize_file(engine, &path) } {
+            Ok(c) => return Ok((c, LoadedFrom::Cache)),
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "discarding unusable cached component"),
+        }
+    }
+    let compiled = Component::new(engine, component).map_err(anyhow::Error::from).context("compiling the component")?;
+    if let Err(e) = store(dir, &path, &compiled) {
+        tracing::warn!(path = %path.display(), error = %e, "could not cache the compiled component");
+    }
+    Ok((compiled, LoadedFrom::Compiled))
+}
+
+fn store(dir: &Path, path: &PathBuf, component: &Component) -> Result<()> {
+    create_private_dir(dir)?;
+    crate::atomic_file::write(path, &component.serialize()?)
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// `$CODE42_CACHE_DIR`, else `$XDG_CACHE_HOME/code42`, else `~/.cache/code42`.
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CODE42_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("code42"))
+}

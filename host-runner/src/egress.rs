@@ -1,0 +1,187 @@
+//! The egress policy: the guest's outgoing HTTP requests reach only the configured origins, with
+//! timeouts the host clamps. Everything else is refused with `HttpRequestDenied` before any
+//! connection is made.
+
+use std::fmt;
+use std::time::Duration;
+use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+/// `scheme://host:port`, the unit the policy allows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub scheme: String,
+    pub host: String,
+    pub port: u16,
+}
+
+impl Origin {
+    /// Parses `host`, `host:port` or `scheme://host[:port]`; `https` when no scheme is written.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (scheme, rest) = match text.split_once("://") {
+            Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+            None => ("https".to_string(), text),
+        };
+        let default_port = match scheme.as_str() {
+            "https" => 443,
+            "http" => 80,
+            other => return Err(format!("unsupported scheme '{other}' in '{text}'")),
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
+            return Err(format!("'{text}' is not a host with an optional scheme and port"));
+        }
+        let uri: http::uri::Authority = authority.parse().map_err(|e| format!("'{text}': {e}"))?;
+        Ok(Origin { scheme, host: uri.host().to_ascii_lowercase(), port: uri.port_u16().unwrap_or(default_port) })
+    }
+
+    fn of_uri(uri: &http::Uri) -> Option<Self> {
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        Some(Origin { host: uri.host()?.to_ascii_lowercase(), port: uri.port_u16().unwrap_or(default_port), scheme })
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
+    }
+}
+
+/// Bounds on the timeouts a guest may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpTimeouts {
+    pub connect: Duration,
+    pub first_byte: Duration,
+    pub between_bytes: Duration,
+}
+
+impl Default for HttpTimeouts {
+    fn default() -> Self {
+        HttpTimeouts {
+            connect: Duration::from_secs(15),
+            first_byte: Duration::from_secs(60),
+            between_bytes: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Which origins a guest may reach, and how long a request may wait.
+#[derive(Debug, Clone, Default)]
+pub struct EgressPolicy {
+    pub allowed: Vec<Origin>,
+    pub timeouts: HttpTimeouts,
+}
+
+impl EgressPolicy {
+    pub fn allows(&self, uri: &http::Uri) -> bool {
+        Origin::of_uri(uri).is_some_and(|o| self.allowed.contains(&o))
+    }
+
+    /// The guest's options with every timeout set and no longer than the host allows.
+    fn clamp(&self, options: Option<RequestOptions>) -> RequestOptions {
+        let options = options.unwrap_or_default();
+        let clamp = |asked: Option<Duration>, max: Duration| Some(asked.map_or(max, |a| a.min(max)));
+        RequestOptions {
+            connect_timeout: clamp(options.connect_timeout, self.timeouts.connect),
+            first_byte_timeout: clamp(options.first_byte_timeout, self.timeouts.first_byte),
+            between_bytes_timeout: clamp(options.between_bytes_timeout, self.timeouts.between_bytes),
+        }
+    }
+}
+
+/// The wasi:http hooks of one store.
+pub struct EgressHooks {
+    pub policy: EgressPolicy,
+    /// Requests refused so far, as `METHOD scheme://authority/path` (for reports and tests).
+    pub denied: Vec<String>,
+}
+
+type SendFuture = Box<
+    dyn Future<
+            Output = Result<
+                (http::Response<WasiBody>, Box<dyn Future<Output = Result<(), HttpError>> + Send>),
+                HttpError,
+            >,
+        > + Send,
+>;
+
+impl WasiHttpHooks for EgressHooks {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        _fut: Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+    ) -> SendFuture {
+        if !self.policy.allows(request.uri()) {
+            let uri = request.uri();
+            let shown = format!(
+                "{} {}://{}{}",
+                request.method(),
+                uri.scheme_str().unwrap_or("?"),
+                uri.authority().map_or("?", |a| a.as_str()),
+                uri.path()
+            );
+            tracing::warn!(request = %shown, "egress denied");
+            self.denied.push(shown);
+            return Box::new(async { Err(HttpError::HttpRequestDenied) });
+        }
+        let options = self.policy.clamp(options);
+        Box::new(async move {
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Box<dyn Future<Output = _> + Send>))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(origins: &[&str]) -> EgressPolicy {
+        EgressPolicy { allowed: origins.iter().map(|o| Origin::parse(o).unwrap()).collect(), ..Default::default() }
+    }
+
+    #[test]
+    fn parses_origins_with_default_schemes_and_ports() {
+        assert_eq!(Origin::parse("api.us.code42.com").unwrap().to_string(), "https://api.us.code42.com:443");
+        assert_eq!(Origin::parse("http://127.0.0.1:8080/").unwrap().to_string(), "http://127.0.0.1:8080");
+        assert_eq!(Origin::parse("HTTP://Example.COM").unwrap().to_string(), "http://example.com:80");
+        assert!(Origin::parse("ftp://x").is_err());
+        assert!(Origin::parse("https://x/path").is_err());
+    }
+
+    #[test]
+    fn allows_only_the_exact_origins() {
+        let p = policy(&["http://127.0.0.1:8080", "api.us.code42.com"]);
+        assert!(p.allows(&"http://127.0.0.1:8080/v1/oauth".parse().unwrap()));
+        assert!(p.allows(&"https://api.us.code42.com/v1/sessions".parse().unwrap()));
+        assert!(p.allows(&"https://API.us.code42.com:443/x".parse().unwrap()));
+        for denied in [
+            "http://127.0.0.1:8081/",
+            "https://127.0.0.1:8080/",
+            "http://localhost:8080/",
+            "http://api.us.code42.com/",
+            "https://api.us.code42.com:8443/",
+            "https://evil.example/",
+            "https://api.us.code42.com.evil.example/",
+        ] {
+            assert!(!p.allows(&denied.parse().unwrap()), "{denied}");
+        }
+    }
+
+    #[test]
+    fn clamps_timeouts() {
+        let p = policy(&[]);
+        let asked = RequestOptions {
+            connect_timeout: Some(Duration::from_secs(600)),
+            first_byte_timeout: Some(Duration::from_secs(1)),
+            between_bytes_timeout: None,
+        };
+        let got = p.clamp(Some(asked));
+        assert_eq!(got.connect_timeout, Some(Duration::from_secs(15)));
+        assert_eq!(got.first_byte_timeout, Some(Duration::from_secs(1)));
+        assert_eq!(got.between_bytes_timeout, Some(Duration::from_secs(30)));
+    }
+}

@@ -1,0 +1,116 @@
+//! A configured integration instance in a store of its own. Every call runs under the
+//! wall-clock deadline; a call that traps or times out discards the store, and the next call
+//! gets a fresh one built from the same parameters.
+
+use crate::bindings::{Arg, CommandResult, FetchResult, Invocation, Param, SoarIntegration};
+use crate::egress::EgressPolicy;
+use crate::error::HostError;
+use crate::runtime::Runtime;
+use crate::sandbox::HostState;
+use tokio::time::error::Elapsed;
+use wasmtime::Store;
+use wasmtime::component::ResourceAny;
+
+pub struct PluginInstance {
+    runtime: Runtime,
+    params: Vec<Param>,
+    policy: EgressPolicy,
+    live: Option<Live>,
+    /// Egress denials of stores already discarded.
+    denied_before: Vec<String>,
+}
+
+struct Live {
+    store: Store<HostState>,
+    bindings: SoarIntegration,
+    handle: ResourceAny,
+}
+
+impl PluginInstance {
+    pub(crate) async fn create(runtime: Runtime, params: Vec<Param>, policy: EgressPolicy) -> Result<Self, HostError> {
+        let mut instance = PluginInstance { runtime, params, policy, live: None, denied_before: vec![] };
+        instance.revive().await?;
+        Ok(instance)
+    }
+
+    /// Builds the store and the integration's instance resource when there is none.
+    async fn revive(&mut self) -> Result<&mut Live, HostError> {
+        if self.live.is_none() {
+            let (mut store, bindings) = self.runtime.instantiate(self.policy.clone()).await?;
+            let guest = bindings.soar_integration_integration().instance();
+            let call = guest.call_create(&mut store, &self.params);
+            let outcome = tokio::time::timeout(self.runtime.limits().call_timeout, call).await;
+            let handle = self.settle(outcome)?.map_err(HostError::Integration)?;
+            self.live = Some(Live { store, bindings, handle });
+        }
+        Ok(self.live.as_mut().expect("just built"))
+    }
+
+    /// The value of a guest call that ran under the deadline. A trap or a timeout leaves the
+    /// store unusable, so it is dropped; the next call builds a new one.
+    fn settle<T>(&mut self, outcome: Result<wasmtime::Result<T>, Elapsed>) -> Result<T, HostError> {
+        let failure = match outcome {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(trap)) => HostError::Trap(describe_trap(&trap, self.runtime.limits().memory_bytes)),
+            Err(_) => HostError::Timeout(self.runtime.limits().call_timeout),
+        };
+        if let Some(live) = self.live.take() {
+            self.denied_before.extend(live.store.data().denied_requests().iter().cloned());
+        }
+        Err(failure)
+    }
+
+    pub async fn test_module(&mut self) -> Result<(), HostError> {
+        let limit = self.runtime.limits().call_timeout;
+        let outcome = {
+            let live = self.revive().await?;
+            let guest = live.bindings.soar_integration_integration().instance();
+            tokio::time::timeout(limit, guest.call_test_module(&mut live.store, live.handle)).await
+        };
+        self.settle(outcome)?.map_err(HostError::Integration)
+    }
+
+    pub async fn execute(
+        &mut self,
+        command: &str,
+        args: &[Arg],
+        invocation: &Invocation,
+    ) -> Result<Vec<CommandResult>, HostError> {
+        let limit = self.runtime.limits().call_timeout;
+        let outcome = {
+            let live = self.revive().await?;
+            let guest = live.bindings.soar_integration_integration().instance();
+            tokio::time::timeout(limit, guest.call_execute(&mut live.store, live.handle, command, args, invocation))
+                .await
+        };
+        self.settle(outcome)?.map_err(HostError::Integration)
+    }
+
+    pub async fn fetch_incidents(&mut self, last_run: Option<&str>) -> Result<FetchResult, HostError> {
+        let limit = self.runtime.limits().call_timeout;
+        let outcome = {
+            let live = self.revive().await?;
+            let guest = live.bindings.soar_integration_integration().instance();
+            tokio::time::timeout(limit, guest.call_fetch_incidents(&mut live.store, live.handle, last_run)).await
+        };
+        self.settle(outcome)?.map_err(HostError::Integration)
+    }
+
+    /// Requests refused by the egress policy during this instance's life.
+    pub fn denied_requests(&self) -> Vec<String> {
+        let mut all = self.denied_before.clone();
+        if let Some(live) = &self.live {
+            all.extend(live.store.data().denied_requests().iter().cloned());
+        }
+        all
+    }
+}
+
+fn describe_trap(trap: &wasmtime::Error, memory_bytes: usize) -> String {
+    let text = format!("{trap:#}");
+    if text.contains("memory") && text.contains("grow") {
+        format!("memory limit of {memory_bytes} bytes exceeded ({text})")
+    } else {
+        text
+    }
+}

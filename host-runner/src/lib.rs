@@ -1,0 +1,24 @@
+//! Loads, sandboxes and calls SOAR integration components (the `soar:integration` WIT world).
+//!
+//! A [`Runtime`] holds one engine, the compiled component (cached on disk) and its
+//! `InstancePre`; [`Runtime::instance`] makes a [`PluginInstance`] in a store of its own with a
+//! memory cap, a wall-clock deadline on every call and an egress allow-list.
+
+pub mod atomic_file;
+pub mod bindings;
+pub mod cache;
+pub mod config;
+pub mod egress;
+pub mod error;
+pub mod instance;
+pub mod runtime;
+pub mod sandbox;
+
+pub use egress::{EgressPolicy, HttpTimeouts, Origin};
+pub use error::HostError;
+pub use instance::PluginInstance;
+pub use runtime::{Runtime, RuntimeOptions};
+pub use sandbox::Limits;
+
+/// The Code42 component, built from `plugin/` for wasm32-wasip2 by this crate's build script.
+pub static CODE42_COMPONENT: &[u8] = include_bytes!(env!("CODE42_COMPONENT_PATH"));

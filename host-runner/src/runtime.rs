@@ -1,0 +1,138 @@
+//! One engine, one compiled component, one `InstancePre`: everything shared by the instances of
+//! an integration. Cheap to clone.
+
+use crate::bindings::{IntegrationManifest, SoarIntegration, SoarIntegrationPre};
+use crate::cache::{self, LoadedFrom};
+use crate::egress::EgressPolicy;
+use crate::error::HostError;
+use crate::instance::PluginInstance;
+use crate::sandbox::{HostState, Limits};
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::OnceCell;
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, Store};
+
+/// How often the epoch advances; a guest in a CPU loop yields this often, so the call deadline
+/// can stop it.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeOptions {
+    /// Where compiled artifacts are cached; `None` compiles every time.
+    pub cache_dir: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) engine: Engine,
+    pub(crate) pre: SoarIntegrationPre<HostState>,
+    pub(crate) limits: Limits,
+    loaded_from: LoadedFrom,
+    manifest: OnceCell<IntegrationManifest>,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The engine configuration every runtime uses.
+pub fn engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model(true).epoch_interruption(true);
+    Ok(Engine::new(&config)?)
+}
+
+impl Runtime {
+    /// Compiles (or loads from the cache) a component and links it against the sandbox.
+    pub fn new(component: &[u8], options: RuntimeOptions) -> Result<Self> {
+        let engine = engine()?;
+        let (component, loaded_from) = cache::load(&engine, component, options.cache_dir.as_deref())?;
+        Self::from_component(engine, component, loaded_from, options.limits)
+    }
+
+    fn from_component(engine: Engine, component: Component, loaded_from: LoadedFrom, limits: Limits) -> Result<Self> {
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .map_err(anyhow::Error::from)
+            .context("the component's imports cannot be satisfied")?;
+        let pre = SoarIntegrationPre::new(pre)
+            .map_err(anyhow::Error::from)
+            .context("the component does not export soar:integration")?;
+
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        let (stop, ticking) = (ticker_stop.clone(), engine.clone());
+        std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                ticking.increment_epoch();
+            }
+        })?;
+        Ok(Runtime {
+            inner: Arc::new(Inner { engine, pre, limits, loaded_from, manifest: OnceCell::new(), ticker_stop }),
+        })
+    }
+
+    /// Whether the component came from the cache or was compiled.
+    pub fn loaded_from(&self) -> LoadedFrom {
+        self.inner.loaded_from
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
+    }
+
+    /// A fresh store with the sandbox's limits and the given egress policy.
+    pub(crate) fn store(&self, policy: EgressPolicy) -> Store<HostState> {
+        let mut store = Store::new(&self.inner.engine, HostState::new(policy, &self.inner.limits));
+        store.limiter(|state| &mut state.limits);
+        store.epoch_deadline_async_yield_and_update(1);
+        store
+    }
+
+    /// Instantiates the component in a fresh store.
+    pub(crate) async fn instantiate(&self, policy: EgressPolicy) -> Result<(Store<HostState>, SoarIntegration)> {
+        let mut store = self.store(policy);
+        let bindings = self.inner.pre.instantiate_async(&mut store).await?;
+        Ok((store, bindings))
+    }
+
+    /// The integration's manifest (asked once, then remembered).
+    pub async fn manifest(&self) -> Result<&IntegrationManifest, HostError> {
+        self.inner
+            .manifest
+            .get_or_try_init(|| async {
+                let (mut store, bindings) = self.instantiate(EgressPolicy::default()).await?;
+                let call = bindings.soar_integration_integration().call_manifest(&mut store);
+                match tokio::time::timeout(self.inner.limits.call_timeout, call).await {
+                    Ok(Ok(manifest)) => Ok(manifest),
+                    Ok(Err(trap)) => Err(HostError::Trap(format!("{trap:#}"))),
+                    Err(_) => Err(HostError::Timeout(self.inner.limits.call_timeout)),
+                }
+            })
+            .await
+    }
+
+    /// A configured instance of the integration, reaching only what `policy` allows.
+    pub async fn instance(
+        &self,
+        params: Vec<crate::bindings::Param>,
+        policy: EgressPolicy,
+    ) -> Result<PluginInstance, HostError> {
+        PluginInstance::create(self.clone(), params, policy).await
+    }
+}

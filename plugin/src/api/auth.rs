@@ -1,0 +1,127 @@
+//! OAuth client-credential tokens for the API gateway (`POST /v1/oauth`) and the console
+//! (`POST /api/v3/oauth/token?grant_type=client_credentials`), both with HTTP Basic auth.
+//! A token is reused until it expires or a request answers 401.
+
+use super::{body_excerpt, transport_error};
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, Method, Request};
+use crate::params::{Secret, Settings};
+use base64::Engine as _;
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+/// Which Code42 host a call goes to; each has its own token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The Incydr API gateway (`api_url`).
+    Gateway,
+    /// The console (`console_url`), for user create/block/unblock.
+    Console,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<f64>,
+}
+
+struct Token {
+    bearer: Secret,
+    /// `None` when the server gave no lifetime: kept until a 401.
+    renew_at: Option<Instant>,
+}
+
+impl Token {
+    fn is_fresh(&self) -> bool {
+        self.renew_at.is_none_or(|t| Instant::now() < t)
+    }
+}
+
+/// The tokens of one instance.
+#[derive(Default)]
+pub struct Tokens {
+    gateway: RefCell<Option<Token>>,
+    console: RefCell<Option<Token>>,
+}
+
+impl Tokens {
+    fn slot(&self, service: Service) -> &RefCell<Option<Token>> {
+        match service {
+            Service::Gateway => &self.gateway,
+            Service::Console => &self.console,
+        }
+    }
+
+    /// A valid bearer token, requesting one when none is held, it has expired, or `renew` asks.
+    pub fn bearer(&self, service: Service, http: &impl HttpClient, settings: &Settings, renew: bool) -> Result<Secret> {
+        let mut slot = self.slot(service).borrow_mut();
+        match slot.as_ref() {
+            Some(token) if !renew && token.is_fresh() => Ok(token.bearer.clone()),
+            _ => {
+                let token = request_token(service, http, settings)?;
+                let bearer = token.bearer.clone();
+                *slot = Some(token);
+                Ok(bearer)
+            }
+        }
+    }
+
+    /// Drops a token the server no longer accepts.
+    pub fn forget(&self, service: Service) {
+        self.slot(service).borrow_mut().take();
+    }
+}
+
+fn request_token(service: Service, http: &impl HttpClient, settings: &Settings) -> Result<Token> {
+    let url = match service {
+        Service::Gateway => format!("{}/v1/oauth", settings.api),
+        Service::Console => format!("{}/api/v3/oauth/token?grant_type=client_credentials", settings.console),
+    };
+    let credentials = format!("{}:{}", settings.client_id, settings.client_secret.expose());
+    let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let request = Request {
+        method: Method::Post,
+        url,
+        headers: vec![
+            ("Authorization".to_string(), format!("Basic {basic}")),
+            ("Accept".to_string(), "application/json".to_string()),
+        ],
+        body: None,
+        max_response_bytes: 64 * 1024,
+    };
+    let started = Instant::now();
+    let response = http.send(&request).map_err(transport_error)?;
+    if matches!(response.status, 400 | 401 | 403) {
+        return Err(Error::Unauthorized(format!(
+            "Code42 refused the API client credentials ({} from the {} token endpoint){}",
+            response.status,
+            service_name(service),
+            body_excerpt(&response.body),
+        )));
+    }
+    if !response.is_success() {
+        return Err(Error::Upstream {
+            status: response.status,
+            message: format!("{} from the {} token endpoint", response.status, service_name(service)),
+        });
+    }
+    let parsed: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| Error::Upstream {
+        status: response.status,
+        message: format!("The {} token endpoint sent an unreadable answer: {e}", service_name(service)),
+    })?;
+    let renew_at = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
+        let lifetime = Duration::from_secs_f64(secs.min(1e9));
+        // Renew a little early so a token does not expire between check and use.
+        started + lifetime - (lifetime / 10).min(Duration::from_secs(30))
+    });
+    Ok(Token { bearer: Secret::new(parsed.access_token), renew_at })
+}
+
+fn service_name(service: Service) -> &'static str {
+    match service {
+        Service::Gateway => "API gateway",
+        Service::Console => "console",
+    }
+}

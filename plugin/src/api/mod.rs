@@ -1,0 +1,296 @@
+//! The Code42 HTTP client: URLs, OAuth bearer tokens, status handling. One module per API
+//! family sits beside this one and speaks in terms of paths and JSON.
+
+pub mod actors;
+pub mod auth;
+pub mod console;
+pub mod rules;
+pub mod sessions;
+
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
+use crate::params::Settings;
+use auth::{Service, Tokens};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Largest JSON body read from the API.
+pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+/// Largest file download.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+const USER_AGENT: &str = concat!("Code42-SOAR-Wasm/", env!("CARGO_PKG_VERSION"));
+
+/// Characters escaped inside one path segment (everything that would end or reshape it).
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
+
+/// A value placed inside a URL path, escaped so it stays one segment.
+pub fn segment(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+/// One API request before authentication.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub service: Service,
+    pub method: Method,
+    pub path: &'a str,
+    pub query: Vec<(&'a str, String)>,
+    pub body: Option<Value>,
+    pub max_response_bytes: usize,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(path: &'a str) -> Self {
+        Call {
+            service: Service::Gateway,
+            method: Method::Get,
+            path,
+            query: vec![],
+            body: None,
+            max_response_bytes: MAX_JSON_BYTES,
+        }
+    }
+    pub fn post(path: &'a str, body: Value) -> Self {
+        Call { method: Method::Post, body: Some(body), ..Self::get(path) }
+    }
+    pub fn patch(path: &'a str, body: Value) -> Self {
+        Call { method: Method::Patch, body: Some(body), ..Self::get(path) }
+    }
+    pub fn query(mut self, name: &'a str, value: impl ToString) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+    pub fn console(self) -> Self {
+        Call { service: Service::Console, ..self }
+    }
+    pub fn max_bytes(self, max_response_bytes: usize) -> Self {
+        Call { max_response_bytes, ..self }
+    }
+}
+
+/// An authenticated Code42 client for one instance. Tokens live as long as the client.
+pub struct Client<H> {
+    http: H,
+    settings: Settings,
+    tokens: Tokens,
+}
+
+impl<H: HttpClient> Client<H> {
+    pub fn new(http: H, settings: Settings) -> Self {
+        Client { http, settings, tokens: Tokens::default() }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Sends a call and decodes its JSON answer.
+    pub fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
+        let path = call.path.to_string();
+        let response = self.send(call)?;
+        decode(&path, &response)
+    }
+
+    /// Sends a call, with a bearer token; a 401 fetches a new token and retries once.
+    /// Non-2xx answers become errors.
+    pub fn send(&self, call: Call<'_>) -> Result<Response> {
+        let url = self.url(&call);
+        let body = call.body.as_ref().map(|b| serde_json::to_vec(b).expect("a JSON value always serialises"));
+        let mut refreshed = false;
+        loop {
+            let token = self.tokens.bearer(call.service, &self.http, &self.settings, refreshed)?;
+            let mut headers = vec![
+                ("Authorization".to_string(), format!("Bearer {}", token.expose())),
+                ("Accept".to_string(), "application/json".to_string()),
+                ("User-Agent".to_string(), USER_AGENT.to_string()),
+            ];
+            if body.is_some() {
+                headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            let request = Request {
+                method: call.method,
+                url: url.clone(),
+                headers,
+                body: body.clone(),
+                max_response_bytes: call.max_response_bytes,
+            };
+            let response = self.http.send(&request).map_err(transport_error)?;
+            if response.status == 401 && !refreshed {
+                // The token expired early or was revoked: one fresh token, one more try.
+                self.tokens.forget(call.service);
+                refreshed = true;
+                continue;
+            }
+            return check_status(call.method, call.path, response);
+        }
+    }
+
+    fn url(&self, call: &Call<'_>) -> String {
+        let base = match call.service {
+            Service::Gateway => &self.settings.api,
+            Service::Console => &self.settings.console,
+        };
+        let mut url = format!("{base}{}", call.path);
+        if !call.query.is_empty() {
+            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(call.query.iter()).finish();
+            url.push('?');
+            url.push_str(&query);
+        }
+        url
+    }
+}
+
+/// A transport failure as the integration reports it.
+pub fn transport_error(err: TransportError) -> Error {
+    match err.kind {
+        TransportErrorKind::Denied => Error::Transport(format!("The host refused the request: {}", err.message)),
+        TransportErrorKind::TooLarge => Error::Transport(format!("Response too large: {}", err.message)),
+        _ => Error::Transport(format!("Error contacting Code42: {}", err.message)),
+    }
+}
+
+/// Turns a non-2xx response into the matching error, with the start of the body for context.
+fn check_status(method: Method, path: &str, response: Response) -> Result<Response> {
+    if response.is_success() {
+        return Ok(response);
+    }
+    let status = response.status;
+    let detail = body_excerpt(&response.body);
+    let message = format!("{status} Response Error: {} for {method} {path}{detail}", reason(status));
+    Err(match status {
+        401 | 403 => Error::Unauthorized(message),
+        404 => Error::NotFound(message),
+        _ => Error::Upstream { status, message },
+    })
+}
+
+pub(crate) fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut excerpt: String = text.chars().take(500).collect();
+    if excerpt.len() < text.len() {
+        excerpt.push('…');
+    }
+    format!(": {excerpt}")
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}
+
+/// Decodes a JSON body; a malformed body is an upstream error, never a panic.
+pub fn decode<T: DeserializeOwned>(path: &str, response: &Response) -> Result<T> {
+    serde_json::from_slice(&response.body).map_err(|e| Error::Upstream {
+        status: response.status,
+        message: format!("Code42 sent a response to {path} that could not be read: {e}"),
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn gets_a_gateway_token_with_basic_auth_and_reuses_it() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/v1/actors/actor/search", 200, json!({"actors": []}));
+        let client = client(&server);
+        let _: Value = client.json(Call::get("/v1/actors/actor/search").query("pageSize", 1)).unwrap();
+        let _: Value = client.json(Call::get("/v1/actors/actor/search")).unwrap();
+        let requests = server.requests();
+        assert_eq!(requests.len(), 3, "{requests:?}");
+        assert_eq!(requests[0].method, Method::Post);
+        assert_eq!(requests[0].url, "https://api.us.code42.com/v1/oauth");
+        // base64("key-123:s3cret")
+        assert_eq!(header(&requests[0], "authorization"), Some("Basic a2V5LTEyMzpzM2NyZXQ="));
+        assert_eq!(requests[1].url, "https://api.us.code42.com/v1/actors/actor/search?pageSize=1");
+        assert_eq!(header(&requests[1], "authorization"), Some("Bearer token-1"));
+        assert_eq!(header(&requests[2], "authorization"), Some("Bearer token-1"));
+    }
+
+    #[test]
+    fn a_401_refreshes_the_token_once() {
+        let server = FakeServer::new();
+        server.on_sequence(Method::Get, "/v1/sessions/x", vec![(401, json!({})), (200, json!({"ok": 1}))]);
+        let client = client(&server);
+        let v: Value = client.json(Call::get("/v1/sessions/x")).unwrap();
+        assert_eq!(v, json!({"ok": 1}));
+        let auths: Vec<_> = server.requests().iter().map(|r| header(r, "authorization").unwrap().to_string()).collect();
+        assert_eq!(
+            auths,
+            ["Basic a2V5LTEyMzpzM2NyZXQ=", "Bearer token-1", "Basic a2V5LTEyMzpzM2NyZXQ=", "Bearer token-2"]
+        );
+    }
+
+    #[test]
+    fn a_second_401_is_unauthorized() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/v1/sessions/x", 401, json!({}));
+        let err = client(&server).json::<Value>(Call::get("/v1/sessions/x")).unwrap_err();
+        assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+        assert_eq!(server.requests().len(), 4);
+    }
+
+    #[test]
+    fn statuses_map_to_error_kinds_and_bodies_to_upstream_errors() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/a", 404, json!({"error": "gone"}));
+        server.on(Method::Get, "/b", 500, json!({}));
+        server.on_raw(Method::Get, "/c", 200, b"{\"items\": [".to_vec());
+        let client = client(&server);
+        assert!(matches!(client.json::<Value>(Call::get("/a")), Err(Error::NotFound(m)) if m.contains("gone")));
+        assert!(matches!(client.json::<Value>(Call::get("/b")), Err(Error::Upstream { status: 500, .. })));
+        let err = client.json::<Value>(Call::get("/c")).unwrap_err();
+        assert!(err.to_string().contains("could not be read"), "{err}");
+    }
+
+    #[test]
+    fn console_calls_use_the_console_token() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/api/v1/Org", 200, json!({"orgs": []}));
+        let client = client(&server);
+        let _: Value = client.json(Call::get("/api/v1/Org").console()).unwrap();
+        let requests = server.requests();
+        assert_eq!(requests[0].url, "https://console.us.code42.com/api/v3/oauth/token?grant_type=client_credentials");
+        assert_eq!(requests[1].url, "https://console.us.code42.com/api/v1/Org");
+    }
+
+    #[test]
+    fn path_segments_are_escaped() {
+        assert_eq!(segment("a@b.com"), "a@b.com");
+        assert_eq!(segment("../x y?z#"), "..%2Fx%20y%3Fz%23");
+    }
+}

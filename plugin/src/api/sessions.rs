@@ -1,0 +1,82 @@
+//! Alert sessions: `/v1/sessions`.
+
+use super::{Call, Client, segment};
+use crate::error::{Error, Result};
+use crate::http::HttpClient;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// One page of `GET /v1/sessions`.
+#[derive(Debug, Deserialize)]
+pub struct SessionPage {
+    #[serde(default)]
+    pub items: Vec<Value>,
+    #[serde(rename = "totalCount", default)]
+    pub total_count: Option<u64>,
+}
+
+/// Filters of `GET /v1/sessions`, with the API's snake_case names.
+#[derive(Debug, Clone, Default)]
+pub struct SessionQuery {
+    pub on_or_after: Option<i64>,
+    pub has_alerts: bool,
+    pub states: Vec<&'static str>,
+    pub severities: Vec<u8>,
+    pub page_number: u32,
+    pub page_size: u32,
+}
+
+/// The session of that id; `Ok(None)` when the API has none.
+pub fn get<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<Option<Value>> {
+    let path = format!("/v1/sessions/{}", segment(session_id));
+    match client.json(Call::get(&path)) {
+        Ok(session) => Ok(Some(session)),
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the state of sessions.
+pub fn change_state<H: HttpClient>(client: &Client<H>, ids: &[&str], new_state: &str) -> Result<()> {
+    client.send(Call::post("/v1/sessions/change-state", json!({"ids": ids, "newState": new_state})))?;
+    Ok(())
+}
+
+/// One page of sessions.
+pub fn list<H: HttpClient>(client: &Client<H>, query: &SessionQuery) -> Result<SessionPage> {
+    let mut call = Call::get("/v1/sessions");
+    if let Some(t) = query.on_or_after {
+        call = call.query("on_or_after", t);
+    }
+    if query.has_alerts {
+        call = call.query("has_alerts", "true");
+    }
+    for state in &query.states {
+        call = call.query("state", state);
+    }
+    for severity in &query.severities {
+        call = call.query("severity", severity);
+    }
+    call = call.query("page_number", query.page_number).query("page_size", query.page_size);
+    client.json(call)
+}
+
+/// The file events behind a session: `queryResult.fileEvents` and `queryResult.totalCount`.
+pub fn events<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<(Vec<Value>, u64)> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(rename = "queryResult")]
+        query_result: QueryResult,
+    }
+    #[derive(Deserialize)]
+    struct QueryResult {
+        #[serde(rename = "fileEvents", default)]
+        file_events: Vec<Value>,
+        #[serde(rename = "totalCount", default)]
+        total_count: Option<u64>,
+    }
+    let path = format!("/v1/sessions/{}/events", segment(session_id));
+    let envelope: Envelope = client.json(Call::get(&path))?;
+    let total = envelope.query_result.total_count.unwrap_or(envelope.query_result.file_events.len() as u64);
+    Ok((envelope.query_result.file_events, total))
+}

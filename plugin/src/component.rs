@@ -1,0 +1,253 @@
+//! The WIT glue: generated bindings, the `export!`, conversions between WIT records and the
+//! plugin's types, and the wasi:http transport (through `waki`).
+
+use crate::commands::{CommandResult, Invocation};
+use crate::error::Error;
+use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
+use crate::integration::Integration;
+use crate::manifest::{self, ParamKind};
+use crate::params::ParamValue;
+use std::time::Duration;
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "soar-integration",
+});
+
+use exports::soar::integration::integration::{Guest, GuestInstance, Instance};
+use soar::integration::types as wit;
+
+struct Component;
+
+export!(Component);
+
+impl Guest for Component {
+    type Instance = InstanceImpl;
+
+    fn manifest() -> wit::IntegrationManifest {
+        wit::IntegrationManifest {
+            name: manifest::NAME.into(),
+            display: manifest::DISPLAY.into(),
+            description: manifest::DESCRIPTION.into(),
+            version: manifest::VERSION.into(),
+            params: manifest::PARAMS.iter().map(param_spec).collect(),
+            commands: manifest::COMMANDS.iter().map(command_spec).collect(),
+            fetches_incidents: true,
+        }
+    }
+}
+
+pub struct InstanceImpl(Integration<WakiHttp>);
+
+impl GuestInstance for InstanceImpl {
+    fn create(params: Vec<wit::Param>) -> Result<Instance, wit::IntegrationError> {
+        let params = params.into_iter().map(|p| (p.name, param_value(p.value)));
+        let integration = Integration::new(WakiHttp, params).map_err(to_wit_error)?;
+        Ok(Instance::new(InstanceImpl(integration)))
+    }
+
+    fn test_module(&self) -> Result<(), wit::IntegrationError> {
+        self.0.test_module().map_err(to_wit_error)
+    }
+
+    fn execute(
+        &self,
+        command: String,
+        args: Vec<wit::Arg>,
+        invocation: wit::Invocation,
+    ) -> Result<Vec<wit::CommandResult>, wit::IntegrationError> {
+        let invocation = Invocation {
+            incident: parse_json("incident", invocation.incident_json).map_err(to_wit_error)?,
+            context: parse_json("context", invocation.context_json).map_err(to_wit_error)?,
+        };
+        let args = args.into_iter().map(|a| (a.name, a.value)).collect();
+        let results = self.0.execute(&command, args, &invocation).map_err(to_wit_error)?;
+        Ok(results.into_iter().map(command_result).collect())
+    }
+
+    fn fetch_incidents(&self, last_run_json: Option<String>) -> Result<wit::FetchResult, wit::IntegrationError> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let result = self.0.fetch_incidents(last_run_json.as_deref(), now_ms).map_err(to_wit_error)?;
+        Ok(wit::FetchResult {
+            incidents: result
+                .incidents
+                .into_iter()
+                .map(|i| wit::Incident {
+                    name: i.name,
+                    occurred: i.occurred,
+                    severity: i.severity,
+                    incident_type: i.incident_type,
+                    raw_json: i.raw_json,
+                })
+                .collect(),
+            next_run_json: result.next_run.to_json(),
+        })
+    }
+}
+
+fn parse_json(what: &str, text: Option<String>) -> crate::Result<Option<serde_json::Value>> {
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| Error::invalid_arg(what, format!("The {what} is not valid JSON: {e}")))
+    })
+    .transpose()
+}
+
+fn param_value(value: wit::ParamValue) -> ParamValue {
+    match value {
+        wit::ParamValue::Text(s) => ParamValue::Text(s),
+        wit::ParamValue::Boolean(b) => ParamValue::Boolean(b),
+        wit::ParamValue::Integer(i) => ParamValue::Integer(i),
+        wit::ParamValue::Multi(items) => ParamValue::Multi(items),
+    }
+}
+
+fn param_spec(p: &manifest::ParamSpec) -> wit::ParamSpec {
+    wit::ParamSpec {
+        name: p.name.into(),
+        display: p.display.into(),
+        description: p.description.into(),
+        kind: match p.kind {
+            ParamKind::Text => wit::ParamKind::Text,
+            ParamKind::Secret => wit::ParamKind::Secret,
+            ParamKind::Boolean => wit::ParamKind::Boolean,
+            ParamKind::Integer => wit::ParamKind::Integer,
+            ParamKind::SingleSelect => wit::ParamKind::SingleSelect,
+            ParamKind::MultiSelect => wit::ParamKind::MultiSelect,
+            ParamKind::Interval => wit::ParamKind::Interval,
+            ParamKind::IncidentType => wit::ParamKind::IncidentType,
+        },
+        required: p.required,
+        default_value: p.default.map(String::from),
+        options: p.options.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn command_spec(c: &manifest::CommandSpec) -> wit::CommandSpec {
+    wit::CommandSpec {
+        name: c.name.into(),
+        aliases: c.aliases.iter().map(|s| s.to_string()).collect(),
+        description: c.description.into(),
+        args: c
+            .args
+            .iter()
+            .map(|a| wit::ArgSpec {
+                name: a.name.into(),
+                description: a.description.into(),
+                required: a.required,
+                default_value: a.default.map(String::from),
+                possible_values: a.possible.iter().map(|s| s.to_string()).collect(),
+                is_array: a.is_array,
+            })
+            .collect(),
+        outputs: c
+            .outputs
+            .iter()
+            .map(|o| wit::OutputSpec {
+                context_path: o.path.into(),
+                description: o.description.into(),
+                value_type: o.value_type.into(),
+            })
+            .collect(),
+        writes: c.writes,
+    }
+}
+
+fn command_result(r: CommandResult) -> wit::CommandResult {
+    wit::CommandResult {
+        readable_output: r.readable,
+        outputs_prefix: r.prefix,
+        outputs_key_field: r.key_field,
+        outputs_json: r.outputs.map(|v| v.to_string()),
+        raw_response_json: r.raw.map(|v| v.to_string()),
+        files: r.files.into_iter().map(|f| wit::FileEntry { name: f.name, data: f.data }).collect(),
+    }
+}
+
+fn to_wit_error(e: Error) -> wit::IntegrationError {
+    match e {
+        Error::InvalidArgument { name, message } => {
+            wit::IntegrationError::InvalidArgument(wit::InvalidArgument { name, message })
+        }
+        Error::NotFound(m) => wit::IntegrationError::NotFound(m),
+        Error::Unauthorized(m) => wit::IntegrationError::Unauthorized(m),
+        Error::Upstream { status, message } => wit::IntegrationError::Upstream(wit::UpstreamError { status, message }),
+        Error::Transport(m) => wit::IntegrationError::Transport(m),
+        Error::Internal(m) => wit::IntegrationError::Internal(m),
+    }
+}
+
+/// HTTP over wasi:http. The host enforces the egress policy and its own timeouts; this side
+/// bounds the connect time and how much of a body it reads.
+pub struct WakiHttp;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+const READ_CHUNK: u64 = 64 * 1024;
+
+impl HttpClient for WakiHttp {
+    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let method = match request.method {
+            Method::Get => waki::Method::Get,
+            Method::Post => waki::Method::Post,
+            Method::Patch => waki::Method::Patch,
+            Method::Delete => waki::Method::Delete,
+        };
+        let mut builder = waki::Client::new().request(method, &request.url).connect_timeout(CONNECT_TIMEOUT);
+        for (name, value) in &request.headers {
+            let name = waki::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| TransportError {
+                kind: TransportErrorKind::Other,
+                message: format!("invalid header name: {e}"),
+            })?;
+            builder = builder.header(name, value.clone());
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let response = builder.send().map_err(transport_error)?;
+        let status = response.status_code();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk(READ_CHUNK).map_err(transport_error)? {
+            body.extend_from_slice(&chunk);
+            if body.len() > request.max_response_bytes {
+                return Err(TransportError {
+                    kind: TransportErrorKind::TooLarge,
+                    message: format!("the response is larger than {} bytes", request.max_response_bytes),
+                });
+            }
+        }
+        Ok(Response { status, headers, body })
+    }
+}
+
+fn transport_error(err: anyhow::Error) -> TransportError {
+    use waki::ErrorCode as E;
+    let (kind, message) = match err.downcast_ref::<E>() {
+        Some(E::HttpRequestDenied) => {
+            (TransportErrorKind::Denied, "the request is not allowed by the host's egress policy".into())
+        }
+        Some(
+            code @ (E::ConnectionTimeout
+            | E::ConnectionReadTimeout
+            | E::ConnectionWriteTimeout
+            | E::HttpResponseTimeout
+            | E::DnsTimeout),
+        ) => (TransportErrorKind::Timeout, format!("timed out ({code:?})")),
+        Some(
+            code @ (E::ConnectionRefused
+            | E::ConnectionTerminated
+            | E::ConnectionLimitReached
+            | E::DestinationNotFound
+            | E::DestinationUnavailable
+            | E::DestinationIpUnroutable
+            | E::DnsError(_)
+            | E::HttpResponseIncomplete),
+        ) => (TransportErrorKind::Connection, format!("connection failed ({code:?})")),
+        Some(code) => (TransportErrorKind::Other, format!("{code:?}")),
+        None => (TransportErrorKind::Other, format!("{err:#}")),
+    };
+    TransportError { kind, message }
+}

@@ -1,0 +1,51 @@
+//! The integration's error type: one variant per case of the WIT `integration-error`.
+
+/// Why a call failed. Every text is fit to show a user and never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// An argument or instance parameter was missing or malformed.
+    #[error("{message}")]
+    InvalidArgument { name: String, message: String },
+    /// The object asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The credentials were refused.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The API answered with an error status.
+    #[error("{message}")]
+    Upstream { status: u16, message: String },
+    /// The request did not complete.
+    #[error("{0}")]
+    Transport(String),
+    /// A bug or an unexpected state inside the integration.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// An invalid-argument error whose text names the argument.
+    pub fn invalid_arg(name: &str, message: impl std::fmt::Display) -> Self {
+        Error::InvalidArgument { name: name.to_string(), message: message.to_string() }
+    }
+
+    /// A required argument that was not given.
+    pub fn missing_arg(name: &str) -> Self {
+        Self::invalid_arg(name, format!("Missing required argument: {name}"))
+    }
+
+    /// The same kind of error with its text replaced, for commands whose reference wraps
+    /// lower-level failures in a message of their own.
+    pub fn with_message(self, message: String) -> Self {
+        match self {
+            Error::InvalidArgument { name, .. } => Error::InvalidArgument { name, message },
+            Error::NotFound(_) => Error::NotFound(message),
+            Error::Unauthorized(_) => Error::Unauthorized(message),
+            Error::Upstream { status, .. } => Error::Upstream { status, message },
+            Error::Transport(_) => Error::Transport(message),
+            Error::Internal(_) => Error::Internal(message),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

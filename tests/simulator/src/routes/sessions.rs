@@ -1,0 +1,105 @@
+//! `/v1/sessions`: alert sessions, paged the way the API pages them (`page_number` from 0,
+//! `on_or_after`/`before` on `beginTime`, newest first unless `order_by` says otherwise).
+
+use super::{AppState, Params, bad_request, not_found, ok_json};
+use crate::lock_shared;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+pub(crate) const STATES: &[&str] =
+    &["OPEN", "IN_PROGRESS", "CLOSED", "CLOSED_TP", "CLOSED_TP_BENIGN", "CLOSED_FP", "OPEN_NEW_DATA"];
+
+pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
+    let p = Params::parse(query.as_deref());
+    let size = match p.number("page_size", 50, 1, 500) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let page = match p.number("page_number", 0, 0, i64::from(u32::MAX)) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let on_or_after = p.get("on_or_after").map(str::parse::<i64>);
+    let before = p.get("before").map(str::parse::<i64>);
+    let (Ok(on_or_after), Ok(before)) = (on_or_after.transpose(), before.transpose()) else {
+        return bad_request("on_or_after and before must be epoch milliseconds");
+    };
+    let has_alerts = match p.flag("has_alerts") {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let states = p.all("state");
+    if let Some(bad) = states.iter().find(|s| !STATES.contains(s)) {
+        return bad_request(&format!("unknown state '{bad}'"));
+    }
+    let severities: Result<Vec<i64>, _> = p.all("severity").iter().map(|s| s.parse::<i64>()).collect();
+    let Ok(severities) = severities else { return bad_request("severity must be an integer from 0 to 4") };
+    let actor = p.get("actor_id");
+
+    let tenant = lock_shared(&shared.tenant);
+    let mut matching: Vec<&crate::tenant::Session> = tenant
+        .sessions
+        .iter()
+        .filter(|s| on_or_after.is_none_or(|t| s.begin_time >= t))
+        .filter(|s| before.is_none_or(|t| s.begin_time < t))
+        .filter(|s| has_alerts.is_none_or(|h| h == !s.triggered_alerts.is_empty()))
+        .filter(|s| states.is_empty() || states.contains(&s.state()))
+        .filter(|s| severities.is_empty() || severities.contains(&s.severity()))
+        .filter(|s| actor.is_none_or(|a| s.actor_id == a))
+        .collect();
+    let descending = p.get("sort_direction").is_none_or(|d| !d.eq_ignore_ascii_case("asc"));
+    match p.get("order_by") {
+        Some("score") => matching.sort_by_key(|s| (s.severity(), s.begin_time, s.session_id.clone())),
+        Some("end_time") => matching.sort_by_key(|s| (s.end_time, s.session_id.clone())),
+        _ => matching.sort_by_key(|s| (s.begin_time, s.session_id.clone())),
+    }
+    if descending {
+        matching.reverse();
+    }
+    let total = matching.len();
+    let items: Vec<_> = matching.into_iter().skip((page * size) as usize).take(size as usize).collect();
+    ok_json(json!({"items": items, "totalCount": total}))
+}
+
+pub(crate) async fn get(State(shared): AppState, Path(id): Path<String>) -> Response {
+    match lock_shared(&shared.tenant).session(&id) {
+        Some(s) => ok_json(json!(s)),
+        None => not_found("session"),
+    }
+}
+
+pub(crate) async fn events(State(shared): AppState, Path(id): Path<String>) -> Response {
+    let tenant = lock_shared(&shared.tenant);
+    match tenant.session_events.get(&id) {
+        Some(events) => ok_json(
+            json!({"queryResult": {"fileEvents": events, "nextPgToken": null, "problems": null, "totalCount": events.len()}}),
+        ),
+        None => not_found("session"),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ChangeState {
+    ids: Vec<String>,
+    #[serde(rename = "newState")]
+    new_state: String,
+}
+
+pub(crate) async fn change_state(State(shared): AppState, body: axum::Json<ChangeState>) -> Response {
+    if !STATES.contains(&body.new_state.as_str()) {
+        return bad_request(&format!("unknown state '{}'", body.new_state));
+    }
+    let mut tenant = lock_shared(&shared.tenant);
+    if let Some(missing) = body.ids.iter().find(|id| tenant.session(id).is_none()) {
+        return not_found(&format!("session {missing}"));
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    for session in tenant.sessions.iter_mut().filter(|s| body.ids.contains(&s.session_id)) {
+        let latest = session.states.iter().filter_map(|s| s["sourceTimestamp"].as_i64()).max().unwrap_or(0);
+        session.states.push(json!({"state": body.new_state, "sourceTimestamp": now.max(latest + 1), "userId": null}));
+        session.last_updated = now;
+    }
+    ok_json(json!({}))
+}
