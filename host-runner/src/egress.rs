@@ -66,11 +66,18 @@ impl Default for HttpTimeouts {
     }
 }
 
-/// Which origins a guest may reach, and how long a request may wait.
-#[derive(Debug, Clone, Default)]
+/// Which origins a guest may reach, how long a request may wait, how big a request may be.
+#[derive(Debug, Clone)]
 pub struct EgressPolicy {
     pub allowed: Vec<Origin>,
     pub timeouts: HttpTimeouts,
+    pub max_request_bytes: usize,
+}
+
+impl Default for EgressPolicy {
+    fn default() -> Self {
+        EgressPolicy { allowed: vec![], timeouts: HttpTimeouts::default(), max_request_bytes: 4 * 1024 * 1024 }
+    }
 }
 
 impl EgressPolicy {
@@ -127,8 +134,20 @@ impl WasiHttpHooks for EgressHooks {
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
         }
         let options = self.policy.clamp(options);
+        let max_body = self.policy.max_request_bytes;
         Box::new(async move {
-            use http_body_util::BodyExt;
+            use http_body_util::{BodyExt, Full, Limited};
+            // A guest (waki) starts the request before it writes the body, so the body would go
+            // out chunked while the server may already answer and close: the client then sees an
+            // incomplete message. Requests are small JSON: send them whole, with a length.
+            let (parts, body) = request.into_parts();
+            let bytes = Limited::new(body, max_body)
+                .collect()
+                .await
+                .map_err(|_| HttpError::HttpRequestBodySize(Some(max_body as u64)))?
+                .to_bytes();
+            let body = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
+            let request = http::Request::from_parts(parts, body);
             let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
             Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Box<dyn Future<Output = _> + Send>))
         })

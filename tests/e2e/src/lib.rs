@@ -1,1 +1,70 @@
+//! Helpers shared by the end-to-end tests: a simulator, the compiled component in a host
+//! runtime, and instances configured for that simulator.
 
+use host_runner::bindings::{Arg, CommandResult, Invocation, Param, ParamValue};
+use host_runner::{EgressPolicy, HostError, Origin, PluginInstance, Runtime, RuntimeOptions};
+use incydr_sim::{SimConfig, Simulator};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// One runtime per test binary: the component is compiled once.
+pub fn runtime() -> Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            Runtime::new(host_runner::CODE42_COMPONENT, RuntimeOptions::default()).expect("the component loads")
+        })
+        .clone()
+}
+
+pub async fn simulator(config: SimConfig) -> Simulator {
+    Simulator::start(config).await.expect("the simulator starts")
+}
+
+pub fn text(name: &str, value: &str) -> Param {
+    Param { name: name.into(), value: ParamValue::Text(value.into()) }
+}
+
+/// Parameters of an instance configured for `sim`, plus `extra`.
+pub fn params(sim: &Simulator, extra: Vec<Param>) -> Vec<Param> {
+    let mut params = vec![
+        text("console_url", &sim.console_url()),
+        text("api_url", &sim.api_url()),
+        text("client_id", sim.client_id()),
+        text("client_secret", sim.client_secret()),
+    ];
+    params.retain(|p| !extra.iter().any(|e| e.name == p.name));
+    params.extend(extra);
+    params
+}
+
+/// The egress policy a host would derive: both simulator origins.
+pub fn policy(sim: &Simulator) -> EgressPolicy {
+    EgressPolicy {
+        allowed: vec![Origin::parse(&sim.api_url()).unwrap(), Origin::parse(&sim.console_url()).unwrap()],
+        ..Default::default()
+    }
+}
+
+pub async fn instance(sim: &Simulator) -> PluginInstance {
+    runtime().instance(params(sim, vec![]), policy(sim)).await.expect("the instance is created")
+}
+
+/// Runs a command with `name=value` arguments and no incident or context.
+pub async fn run(
+    instance: &mut PluginInstance,
+    command: &str,
+    args: &[(&str, &str)],
+) -> Result<Vec<CommandResult>, HostError> {
+    let args: Vec<Arg> = args.iter().map(|(n, v)| Arg { name: n.to_string(), value: v.to_string() }).collect();
+    instance.execute(command, &args, &Invocation { incident_json: None, context_json: None }).await
+}
+
+/// The outputs of a result, parsed.
+pub fn outputs(result: &CommandResult) -> Value {
+    serde_json::from_str(result.outputs_json.as_deref().expect("the result has outputs")).unwrap()
+}
+
+pub fn raw(result: &CommandResult) -> Value {
+    serde_json::from_str(result.raw_response_json.as_deref().expect("the result has a raw response")).unwrap()
+}

@@ -1,0 +1,175 @@
+//! The command line: argument parsing, the shared set-up of every subcommand, exit codes.
+
+mod context;
+mod demo;
+mod fetch;
+mod files;
+mod output;
+mod run;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use host_runner::bindings::IntegrationManifest;
+use host_runner::config::InstanceConfig;
+use host_runner::{EgressPolicy, PluginInstance, Runtime, RuntimeOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "code42", version, about = "Code42 Incydr integration for SOAR, as a sandboxed WebAssembly component")]
+pub struct Cli {
+    /// Instance configuration (TOML; keys are the parameter names). Default: ./code42.toml when present.
+    #[arg(long, global = true, env = "CODE42_CONFIG")]
+    config: Option<PathBuf>,
+    /// Integration component to load instead of the built-in Code42 one.
+    #[arg(long, global = true)]
+    component: Option<PathBuf>,
+    /// Where compiled components are cached (default: $XDG_CACHE_HOME/code42).
+    #[arg(long, global = true)]
+    cache_dir: Option<PathBuf>,
+    /// Compile the component every time instead of using the cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    /// Log what the host does on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check that the configuration reaches and authenticates to Code42; prints `ok`.
+    TestModule,
+    /// Run one integration command: `code42 run code42-alert-get id=<id>`.
+    Run(run::RunArgs),
+    /// Fetch new incidents, reading and writing the last-run state.
+    Fetch(fetch::FetchArgs),
+    /// List the integration's commands.
+    Commands,
+    /// Start a simulated Code42 tenant on loopback and show the integration working against it.
+    Demo,
+}
+
+/// A failure and how the process ends because of it.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    /// A usage or configuration problem (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 2 }
+    }
+
+    /// The integration reported an error (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 1 }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::usage(format!("{e:#}"))
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = match cli.verbose {
+        0 => "warn",
+        1 => "info,cranelift=warn,wasmtime=warn",
+        _ => "debug,cranelift=info",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()))
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Demo => demo::run(&cli).await,
+        Command::Commands => {
+            let host = Host::load(&cli)?;
+            run::list_commands(host.manifest().await?);
+            Ok(())
+        }
+        Command::TestModule => {
+            let host = Host::load(&cli)?;
+            let (mut instance, scrub) = host.instance(&cli).await?;
+            match instance.test_module().await {
+                Ok(()) => {
+                    println!("ok");
+                    Ok(())
+                }
+                Err(e) => Err(Failure::failed(scrub.clean(&e.to_string()))),
+            }
+        }
+        Command::Run(args) => run::run(&cli, args).await,
+        Command::Fetch(args) => fetch::run(&cli, args).await,
+    }
+}
+
+/// The loaded component and what every subcommand needs from it.
+pub struct Host {
+    pub runtime: Runtime,
+}
+
+impl Host {
+    pub fn load(cli: &Cli) -> Result<Self> {
+        let component = match &cli.component {
+            Some(path) => std::fs::read(path).with_context(|| format!("reading the component {}", path.display()))?,
+            None => host_runner::CODE42_COMPONENT.to_vec(),
+        };
+        let cache_dir =
+            if cli.no_cache { None } else { cli.cache_dir.clone().or_else(host_runner::cache::default_dir) };
+        let runtime = Runtime::new(&component, RuntimeOptions { cache_dir, ..Default::default() })?;
+        tracing::info!(loaded_from = ?runtime.loaded_from(), "component ready");
+        Ok(Host { runtime })
+    }
+
+    pub async fn manifest(&self) -> Result<&IntegrationManifest, Failure> {
+        self.runtime.manifest().await.map_err(|e| Failure::usage(format!("the component has no usable manifest: {e}")))
+    }
+
+    /// Reads the configuration and creates an instance that may reach only the configured hosts.
+    pub async fn instance(&self, cli: &Cli) -> Result<(PluginInstance, Scrubber), Failure> {
+        let manifest = self.manifest().await?;
+        let file = cli.config.clone().or_else(|| Some(PathBuf::from("code42.toml")).filter(|p| p.exists()));
+        let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), manifest)?;
+        let scrub = Scrubber(config.secrets(manifest));
+        let policy = EgressPolicy { allowed: config.egress_origins()?, ..Default::default() };
+        let instance = self
+            .runtime
+            .instance(config.params, policy)
+            .await
+            .map_err(|e| Failure::usage(format!("Invalid configuration: {}", scrub.clean(&e.to_string()))))?;
+        Ok((instance, scrub))
+    }
+}
+
+/// Replaces configured secrets in text that leaves the process (a last line of defence: the
+/// integration itself never puts them in its output).
+pub struct Scrubber(Vec<String>);
+
+impl Scrubber {
+    pub fn clean(&self, text: &str) -> String {
+        self.0.iter().fold(text.to_string(), |t, secret| t.replace(secret.as_str(), "********"))
+    }
+}
