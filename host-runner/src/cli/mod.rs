@@ -52,6 +52,7 @@ enum Command {
 }
 
 /// A failure and how the process ends because of it.
+#[derive(Debug)]
 pub struct Failure {
     pub message: String,
     pub code: u8,

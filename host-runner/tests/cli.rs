@@ -1,0 +1,354 @@
+//! The `code42` binary as scripts use it, against the simulator: output contract, exit codes,
+//! configuration errors, state and context files, and no secret anywhere.
+
+use incydr_sim::{SimConfig, Simulator};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SECRET: &str = "S3cr3t-Distinctive-7731";
+
+/// A simulator running on its own tokio runtime, and a working directory with a config file.
+struct Env {
+    sim: Simulator,
+    dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Env {
+    fn start() -> Env {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let config = SimConfig { client_secret: SECRET.into(), ..SimConfig::default() };
+        let sim = runtime.block_on(Simulator::start(config)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env { sim, dir, _runtime: runtime };
+        env.write_config("cfg.toml", SECRET);
+        env
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write_config(&self, name: &str, secret: &str) -> PathBuf {
+        let text = format!(
+            "console_url = \"{}\"\napi_url = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{secret}\"\nfetch_time = \"30 days\"\n",
+            self.sim.console_url(),
+            self.sim.api_url(),
+            self.sim.client_id()
+        );
+        std::fs::write(self.path(name), text).unwrap();
+        self.path(name)
+    }
+
+    fn code42(&self, args: &[&str]) -> Output {
+        self.code42_with_env(args, &[])
+    }
+
+    fn code42_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_code42"));
+        cmd.current_dir(self.dir.path()).arg("--cache-dir").arg(self.path("cache"));
+        for var in [
+            "CODE42_CONFIG",
+            "CODE42_CONSOLE_URL",
+            "CODE42_API_URL",
+            "CODE42_CLIENT_ID",
+            "CODE42_CLIENT_SECRET",
+            "RUST_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.envs(env.iter().copied()).args(args).output().unwrap()
+    }
+
+    fn open_alert(&self) -> String {
+        let tenant = self.sim.tenant();
+        tenant
+            .sessions
+            .iter()
+            .find(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
+            .unwrap()
+            .session_id
+            .clone()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_no_secret(env: &Env, texts: &[&str]) {
+    let tokens: Vec<String> = env.sim.requests().iter().filter_map(|r| r.bearer.clone()).collect();
+    assert!(!tokens.is_empty(), "the commands did make authenticated requests");
+    for text in texts {
+        assert!(!text.contains(SECRET), "the secret leaked: {text}");
+        for token in &tokens {
+            assert!(!text.contains(token.as_str()), "a bearer token leaked: {text}");
+        }
+    }
+}
+
+#[test]
+fn test_module_prints_ok() {
+    let env = Env::start();
+    let out = env.code42(&["--config", "cfg.toml", "test-module"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok\n");
+}
+
+#[test]
+fn a_wrong_secret_prints_the_reference_text_and_exits_1() {
+    let env = Env::start();
+    env.write_config("wrong.toml", "wrong-secret-value");
+    let out = env.code42(&["--config", "wrong.toml", "test-module"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("Invalid credentials or host address. Check that the username and password are correct, that the host is available and reachable, and that you have supplied the full scheme, domain, and port (e.g. https://myhost.code42.com:4285)."),
+        "{err}"
+    );
+    assert!(!err.contains("wrong-secret-value"));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn the_environment_overrides_the_file() {
+    let env = Env::start();
+    let out = env
+        .code42_with_env(&["--config", "cfg.toml", "test-module"], &[("CODE42_CLIENT_SECRET", "from-the-environment")]);
+    assert_eq!(out.status.code(), Some(1), "the wrong secret from the environment wins");
+    std::fs::write(
+        env.path("partial.toml"),
+        format!("console_url = \"{}\"\nclient_id = \"{}\"\n", env.sim.console_url(), env.sim.client_id()),
+    )
+    .unwrap();
+    let vars = [("CODE42_CLIENT_SECRET", SECRET), ("CODE42_API_URL", &env.sim.api_url())];
+    let out = env.code42_with_env(&["--config", "partial.toml", "test-module"], &vars);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn configuration_errors_name_the_key() {
+    let env = Env::start();
+    std::fs::write(
+        env.path("bad.toml"),
+        format!("console_url = \"{}\"\nclient_id = \"key-1\"\n", env.sim.console_url()),
+    )
+    .unwrap();
+    let out = env.code42(&["--config", "bad.toml", "test-module"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Missing required key 'client_secret' in bad.toml or set CODE42_CLIENT_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(env.path("typo.toml"), "console_url = \"console.us.code42.com\"\nclient_idd = \"key-1\"\n").unwrap();
+    let out = env.code42(&["--config", "typo.toml", "test-module"]);
+    assert!(stderr(&out).contains("Unknown key 'client_idd'"), "{}", stderr(&out));
+
+    std::fs::write(
+        env.path("limit.toml"),
+        format!("{}fetch_limit = \"lots\"\n", std::fs::read_to_string(env.path("cfg.toml")).unwrap()),
+    )
+    .unwrap();
+    let out = env.code42(&["--config", "limit.toml", "test-module"]);
+    assert!(stderr(&out).contains("Invalid value for key 'fetch_limit': expected an integer"), "{}", stderr(&out));
+
+    std::fs::write(
+        env.path("id.toml"),
+        std::fs::read_to_string(env.path("cfg.toml")).unwrap().replace("key-simulated-client", "me@example.com"),
+    )
+    .unwrap();
+    let out = env.code42(&["--config", "id.toml", "test-module"]);
+    assert!(stderr(&out).contains("Got invalid API Client ID: me@example.com"), "{}", stderr(&out));
+}
+
+#[test]
+fn run_json_follows_the_output_contract() {
+    let env = Env::start();
+    let id = env.open_alert();
+    let out = env.code42(&[
+        "--config",
+        "cfg.toml",
+        "run",
+        &format!("!code42-alert-get"),
+        &format!("id={id}"),
+        "--output",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let result = &v["results"][0];
+    let mut keys: Vec<&str> = result.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["files", "outputs", "outputs_key_field", "outputs_prefix", "raw_response", "readable_output"]);
+    assert_eq!(result["outputs_prefix"], "Code42.SecurityAlert");
+    assert_eq!(result["outputs_key_field"], "ID");
+    assert_eq!(result["outputs"][0]["ID"], id.as_str());
+    assert_eq!(result["raw_response"]["sessionId"], id.as_str());
+    assert!(result["readable_output"].as_str().unwrap().starts_with("### Code42 Security Alert Results"));
+    assert_eq!(result["files"], serde_json::json!([]));
+}
+
+#[test]
+fn run_prints_markdown_and_merges_into_the_context_file() {
+    let env = Env::start();
+    let id = env.open_alert();
+    std::fs::write(env.path("ctx.json"), r#"{"Existing": {"Value": 1}}"#).unwrap();
+    let out = env.code42(&[
+        "--config",
+        "cfg.toml",
+        "run",
+        "code42-alert-resolve",
+        &format!("id={id}"),
+        "--context",
+        "ctx.json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("### Code42 Security Alert Resolved\n|Type|Occurred|"), "{}", stdout(&out));
+    let ctx: Value = serde_json::from_str(&std::fs::read_to_string(env.path("ctx.json")).unwrap()).unwrap();
+    assert_eq!(ctx["Existing"]["Value"], 1);
+    assert_eq!(ctx["Code42"]["SecurityAlert"][0]["ID"], id.as_str());
+    assert_eq!(ctx["Code42"]["SecurityAlert"][0]["State"], "CLOSED_TP");
+}
+
+#[test]
+fn failures_use_the_reference_wrapper_text() {
+    let env = Env::start();
+    let out = env.code42(&["--config", "cfg.toml", "run", "code42-alert-update", "id=x", "state=DONE"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "Failed to execute code42-alert-update command. Error: Invalid value 'DONE' for argument 'state'; expected one of: OPEN, CLOSED_TP, CLOSED_FP, CLOSED_TP_BENIGN"
+    );
+    let out = env.code42(&["--config", "cfg.toml", "run", "code42-alert-get"]);
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "Failed to execute code42-alert-get command. Error: Missing required argument: id"
+    );
+    let out = env.code42(&["--config", "cfg.toml", "run", "code42-alert-get", "id"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("expected NAME=VALUE"));
+    let out = env.code42(&["--config", "cfg.toml", "run", "code42-no-such-thing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Unknown command 'code42-no-such-thing'"));
+}
+
+#[test]
+fn commands_and_help_come_from_the_manifest() {
+    let env = Env::start();
+    let out = env.code42(&["commands"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = stdout(&out).lines().filter(|l| l.trim_start().starts_with("code42-")).count();
+    assert_eq!(listed, 30, "{}", stdout(&out));
+    let out = env.code42(&["run", "code42-alert-update", "--help"]);
+    let help = stdout(&out);
+    assert!(
+        help.contains("state  The new state. [required; one of: OPEN, CLOSED_TP, CLOSED_FP, CLOSED_TP_BENIGN]"),
+        "{help}"
+    );
+    assert!(help.contains("Code42.SecurityAlert.ID"), "{help}");
+    let out = env.code42(&["run", "code42-get-user-risk-profile", "--help"]);
+    assert!(stdout(&out).starts_with("code42-user-get-risk-profile\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn fetch_saves_the_state_and_the_next_run_continues_from_it() {
+    let env = Env::start();
+    let first = env.code42(&["--config", "cfg.toml", "fetch", "--state", "state.json"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let first: Value = serde_json::from_str(&stdout(&first)).unwrap();
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(env.path("state.json")).unwrap()).unwrap();
+    assert_eq!(first["last_run"], state);
+    assert_eq!(state["version"], 1);
+    let incidents = first["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 5, "fetch_limit defaults to 5");
+    for i in incidents {
+        assert!(i["name"].as_str().unwrap().starts_with("Code42 - "));
+        let raw: Value = serde_json::from_str(i["rawJSON"].as_str().unwrap()).unwrap();
+        assert!(raw["sessionId"].is_string());
+    }
+    let second = env.code42(&["--config", "cfg.toml", "fetch", "--state", "state.json"]);
+    let second: Value = serde_json::from_str(&stdout(&second)).unwrap();
+    let ids = |v: &Value| -> Vec<String> {
+        v["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                serde_json::from_str::<Value>(i["rawJSON"].as_str().unwrap()).unwrap()["sessionId"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let (a, b) = (ids(&first), ids(&second));
+    assert_eq!(b.len(), 5);
+    assert!(a.iter().all(|id| !b.contains(id)), "no incident twice: {a:?} {b:?}");
+    std::fs::write(env.path("state.json"), "{\"version\": 9}").unwrap();
+    let bad = env.code42(&["--config", "cfg.toml", "fetch", "--state", "state.json"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("The fetch state cannot be used"), "{}", stderr(&bad));
+    assert_eq!(
+        std::fs::read_to_string(env.path("state.json")).unwrap(),
+        "{\"version\": 9}",
+        "a bad state is kept for inspection"
+    );
+}
+
+#[test]
+fn the_secret_and_bearer_tokens_appear_in_no_output() {
+    let env = Env::start();
+    let id = env.open_alert();
+    let runs = [
+        env.code42(&["--config", "cfg.toml", "test-module"]),
+        env.code42(&[
+            "--config",
+            "cfg.toml",
+            "run",
+            "code42-alert-get",
+            &format!("id={id}"),
+            "--output",
+            "json",
+            "--context",
+            "ctx.json",
+        ]),
+        env.code42(&["--config", "cfg.toml", "run", "code42-alert-update", &format!("id={id}"), "state=CLOSED_FP"]),
+        env.code42(&["--config", "cfg.toml", "run", "code42-alert-get", "id=nope", "--output", "json"]),
+        env.code42(&["--config", "cfg.toml", "run", "code42-alert-update", "id=x", "state=BAD"]),
+        env.code42(&["--config", "cfg.toml", "fetch", "--state", "state.json"]),
+        env.code42(&["--config", "cfg.toml", "-vv", "test-module"]),
+    ];
+    let mut texts: Vec<String> = runs.iter().flat_map(|o| [stdout(o), stderr(o)]).collect();
+    for file in ["ctx.json", "state.json"] {
+        texts.push(std::fs::read_to_string(env.path(file)).unwrap());
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert_no_secret(&env, &refs);
+}
+
+#[test]
+fn demo_shows_test_module_an_alert_and_incidents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_code42"))
+        .current_dir(dir.path())
+        .args(["--no-cache", "demo"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("── 1. code42 test-module\nok"), "{text}");
+    assert!(
+        text.contains("### Code42 Security Alert Results\n|Type|Occurred|Username|Name|Description|State|ID|"),
+        "{text}"
+    );
+    assert!(text.contains("5 incidents in"), "{text}");
+    assert!(!text.contains("simulated-secret"));
+    assert!(Path::new(dir.path()).read_dir().unwrap().next().is_none(), "the demo leaves no files behind");
+}
