@@ -352,3 +352,127 @@ fn demo_shows_test_module_an_alert_and_incidents() {
     assert!(!text.contains("simulated-secret"));
     assert!(Path::new(dir.path()).read_dir().unwrap().next().is_none(), "the demo leaves no files behind");
 }
+
+#[test]
+fn download_file_writes_inside_the_files_dir_with_its_file_context() {
+    let env = Env::start();
+    let (sha, bytes) = {
+        let tenant = env.sim.tenant();
+        let (sha, bytes) = tenant.files.iter().next().unwrap();
+        (sha.clone(), bytes.clone())
+    };
+    let args = [
+        "--config",
+        "cfg.toml",
+        "run",
+        "code42-download-file",
+        &format!("hash={sha}"),
+        "filename=../../escape.txt",
+        "--files-dir",
+        "out",
+        "--output",
+        "json",
+        "--context",
+        "ctx.json",
+    ];
+    let out = env.code42(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let result = &v["results"][0];
+    let file = &result["files"][0];
+    assert_eq!(file["name"], "escape.txt");
+    assert_eq!(file["sha256"], sha.as_str());
+    assert_eq!(file["size"], bytes.len());
+    let written = env.path("out").join("escape.txt");
+    assert_eq!(std::fs::read(&written).unwrap(), bytes);
+    assert!(
+        !env.dir.path().join("escape.txt").exists() && !env.dir.path().parent().unwrap().join("escape.txt").exists()
+    );
+    assert_eq!(result["outputs_prefix"], "File");
+    let ctx = &result["outputs"];
+    assert_eq!(ctx["SHA256"], sha.as_str());
+    assert_eq!(ctx["Size"], bytes.len());
+    assert_eq!(ctx["Name"], "escape.txt");
+    assert_eq!(ctx["Extension"], "txt");
+    assert_eq!(ctx["Type"], "ASCII text");
+    assert_eq!(ctx["MD5"].as_str().unwrap().len(), 32);
+    assert_eq!(ctx["SHA1"].as_str().unwrap().len(), 40);
+    assert!(ctx["SSDeep"].as_str().unwrap().contains(':'));
+    assert_eq!(ctx["EntryID"], file["path"]);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(env.path("ctx.json")).unwrap()).unwrap();
+    assert_eq!(saved["File"]["SHA256"], sha.as_str());
+}
+
+#[test]
+fn every_command_runs_from_the_cli_with_json_output() {
+    let env = Env::start();
+    let (user, org, sha, xfc, session) = {
+        let t = env.sim.tenant();
+        let session = t.sessions.iter().find(|s| !s.triggered_alerts.is_empty()).unwrap().session_id.clone();
+        (
+            t.users[4].username.clone(),
+            t.orgs[0].name.clone(),
+            t.files.keys().next().unwrap().clone(),
+            t.xfc_files.keys().next().unwrap().clone(),
+            session,
+        )
+    };
+    let u = format!("username={user}");
+    let runs: Vec<Vec<String>> = [
+        vec!["code42-alert-get".to_string(), format!("id={session}")],
+        vec!["code42-alert-update".into(), format!("id={session}"), "state=CLOSED_FP".into()],
+        vec!["code42-alert-resolve".into(), format!("id={session}")],
+        vec!["code42-file-events-search".into(), u.clone(), "add-to-context=true".into()],
+        vec!["code42-file-events-table".into(), "include=searches".into()],
+        vec!["code42-departingemployee-add".into(), u.clone(), "departuredate=2031-01-01".into()],
+        vec!["code42-departingemployee-get".into(), u.clone()],
+        vec!["code42-departingemployee-get-all".into()],
+        vec!["code42-departingemployee-remove".into(), u.clone()],
+        vec!["code42-highriskemployee-add".into(), u.clone(), "note=n".into()],
+        vec!["code42-highriskemployee-get".into(), u.clone()],
+        vec!["code42-highriskemployee-add-risk-tags".into(), u.clone(), "risktags=FLIGHT_RISK".into()],
+        vec!["code42-highriskemployee-get-all".into(), "risktags=FLIGHT_RISK".into()],
+        vec!["code42-highriskemployee-remove-risk-tags".into(), u.clone(), "risktags=FLIGHT_RISK".into()],
+        vec!["code42-highriskemployee-remove".into(), u.clone()],
+        vec![
+            "code42-user-create".into(),
+            format!("orgname={org}"),
+            "username=cli.user@example.com".into(),
+            "email=cli.user@example.com".into(),
+        ],
+        vec!["code42-user-block".into(), u.clone()],
+        vec!["code42-user-unblock".into(), u.clone()],
+        vec!["code42-user-deactivate".into(), u.clone()],
+        vec!["code42-user-reactivate".into(), u.clone()],
+        vec!["code42-legalhold-add-user".into(), u.clone(), "mattername=Patent Lawsuit".into()],
+        vec!["code42-legalhold-remove-user".into(), u.clone(), "mattername=Patent Lawsuit".into()],
+        vec!["code42-download-file".into(), format!("hash={sha}")],
+        vec!["code42-download-file-by-xfc-id".into(), format!("xfc_id={xfc}")],
+        vec!["code42-watchlists-list".into()],
+        vec!["code42-watchlists-add-user".into(), u.clone(), "watchlist=NEW_EMPLOYEE".into()],
+        vec!["code42-watchlists-list-included-users".into(), "watchlist=NEW_EMPLOYEE".into()],
+        vec!["code42-watchlists-remove-user".into(), u.clone(), "watchlist=NEW_EMPLOYEE".into()],
+        vec!["code42-user-get-risk-profile".into(), u.clone()],
+        vec!["code42-user-update-risk-profile".into(), u.clone(), "notes=cli".into()],
+    ]
+    .into();
+    let mut seen = std::collections::BTreeSet::new();
+    for run in &runs {
+        let mut args: Vec<&str> = vec!["--config", "cfg.toml", "run"];
+        args.extend(run.iter().map(String::as_str));
+        args.extend(["--output", "json", "--files-dir", "files", "--context", "ctx.json"]);
+        let out = env.code42(&args);
+        assert!(out.status.success(), "{}: {}", run[0], stderr(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{}: {e}", run[0]));
+        assert!(v["results"][0]["readable_output"].is_string(), "{}", run[0]);
+        seen.insert(run[0].clone());
+    }
+    let listed = stdout(&env.code42(&["commands"]));
+    let all: std::collections::BTreeSet<String> = listed
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with("code42-"))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(seen, all, "every listed command was run");
+}

@@ -57,9 +57,8 @@ impl Args {
                     values.insert(arg.name.to_string(), default.to_string());
                 }
                 (None, None) if arg.required => return Err(Error::missing_arg(arg.name)),
-                (None, None) => {
-                    values.remove(arg.name);
-                }
+                // Kept: a blank value can mean "clear this field" (update-risk-profile).
+                (None, None) => {}
             }
         }
         Ok(Args { values })
@@ -73,6 +72,11 @@ impl Args {
     /// The value, if given and not blank.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+    }
+
+    /// The value as given, blank included (`None` only when absent).
+    pub fn given(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
     }
 
     pub fn required(&self, name: &str) -> Result<&str> {

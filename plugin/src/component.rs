@@ -61,7 +61,8 @@ impl GuestInstance for InstanceImpl {
             context: parse_json("context", invocation.context_json).map_err(to_wit_error)?,
         };
         let args = args.into_iter().map(|a| (a.name, a.value)).collect();
-        let results = self.0.execute(&command, args, &invocation).map_err(to_wit_error)?;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let results = self.0.execute(&command, args, &invocation, now_ms).map_err(to_wit_error)?;
         Ok(results.into_iter().map(command_result).collect())
     }
 

@@ -41,8 +41,9 @@ impl<H: HttpClient> Integration<H> {
         command: &str,
         args: Vec<(String, String)>,
         invocation: &Invocation,
+        now_ms: i64,
     ) -> Result<Vec<CommandResult>> {
-        commands::execute(&self.client, command, args, invocation)
+        commands::execute(&self.client, command, args, invocation, now_ms)
     }
 
     pub fn fetch_incidents(&self, last_run: Option<&str>, now_ms: i64) -> Result<FetchResult> {

@@ -9,6 +9,7 @@ pub mod api;
 pub mod args;
 pub mod commands;
 pub mod error;
+pub mod event_table;
 pub mod fetch;
 pub mod http;
 pub mod integration;
@@ -16,6 +17,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod params;
 pub mod pytime;
+pub mod query;
 pub mod severity;
 pub mod timerange;
 

@@ -13,6 +13,9 @@ pub struct WrittenFile {
     pub path: String,
     pub size: u64,
     pub sha256: String,
+    /// Its XSOAR `File` context.
+    #[serde(skip)]
+    pub context: serde_json::Value,
 }
 
 /// The last component of a name the integration suggested, with anything that could leave the
@@ -48,9 +51,11 @@ pub fn write_all(dir: &Path, entries: &[FileEntry]) -> Result<Vec<WrittenFile>> 
             let name = safe_name(&entry.name);
             let path = free_path(dir, &name);
             host_runner::atomic_file::write(&path, &entry.data)?;
+            let path = path.display().to_string();
             Ok(WrittenFile {
+                context: host_runner::file_context::describe(&name, &path, &entry.data),
                 name,
-                path: path.display().to_string(),
+                path,
                 size: entry.data.len() as u64,
                 sha256: hex::encode(Sha256::digest(&entry.data)),
             })

@@ -26,14 +26,22 @@ impl ResultView {
                 })
                 .transpose()
         };
-        Ok(ResultView {
+        let mut view = ResultView {
             readable_output: result.readable_output.clone(),
             outputs_prefix: result.outputs_prefix.clone(),
             outputs_key_field: result.outputs_key_field.clone(),
             outputs: parse("outputs", &result.outputs_json)?,
             raw_response: parse("a raw response", &result.raw_response_json)?,
             files,
-        })
+        };
+        // A file entry's context is the host's to write, as XSOAR's file results are.
+        if view.outputs.is_none() && !view.files.is_empty() {
+            let contexts: Vec<Value> = view.files.iter().map(|f| f.context.clone()).collect();
+            view.outputs_prefix = Some("File".into());
+            view.outputs_key_field = Some("SHA256".into());
+            view.outputs = Some(if contexts.len() == 1 { contexts[0].clone() } else { Value::Array(contexts) });
+        }
+        Ok(view)
     }
 }
 

@@ -4,8 +4,13 @@
 pub mod actors;
 pub mod auth;
 pub mod console;
+pub mod file_events;
+pub mod files;
+pub mod legal_hold;
 pub mod rules;
 pub mod sessions;
+pub mod users;
+pub mod watchlists;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
@@ -50,6 +55,7 @@ pub struct Call<'a> {
     pub query: Vec<(&'a str, String)>,
     pub body: Option<Value>,
     pub max_response_bytes: usize,
+    pub accept: &'static str,
 }
 
 impl<'a> Call<'a> {
@@ -61,7 +67,12 @@ impl<'a> Call<'a> {
             query: vec![],
             body: None,
             max_response_bytes: MAX_JSON_BYTES,
+            accept: "application/json",
         }
+    }
+    /// A POST without a body.
+    pub fn post_empty(path: &'a str) -> Self {
+        Call { method: Method::Post, ..Self::get(path) }
     }
     pub fn post(path: &'a str, body: Value) -> Self {
         Call { method: Method::Post, body: Some(body), ..Self::get(path) }
@@ -78,6 +89,10 @@ impl<'a> Call<'a> {
     }
     pub fn max_bytes(self, max_response_bytes: usize) -> Self {
         Call { max_response_bytes, ..self }
+    }
+    /// For downloads: any content type.
+    pub fn accept_any(self) -> Self {
+        Call { accept: "*/*", ..self }
     }
 }
 
@@ -114,7 +129,7 @@ impl<H: HttpClient> Client<H> {
             let token = self.tokens.bearer(call.service, &self.http, &self.settings, refreshed)?;
             let mut headers = vec![
                 ("Authorization".to_string(), format!("Bearer {}", token.expose())),
-                ("Accept".to_string(), "application/json".to_string()),
+                ("Accept".to_string(), call.accept.to_string()),
                 ("User-Agent".to_string(), USER_AGENT.to_string()),
             ];
             if body.is_some() {

@@ -80,3 +80,16 @@ pub fn events<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<(Ve
     let total = envelope.query_result.total_count.unwrap_or(envelope.query_result.file_events.len() as u64);
     Ok((envelope.query_result.file_events, total))
 }
+
+/// Whether an actor has an alert session beginning on or after `since` (epoch ms).
+pub fn actor_has_alerts_since<H: HttpClient>(client: &Client<H>, actor_id: &str, since: i64) -> Result<bool> {
+    let page: SessionPage = client.json(
+        Call::get("/v1/sessions")
+            .query("actor_id", actor_id)
+            .query("on_or_after", since)
+            .query("has_alerts", "true")
+            .query("page_number", 0)
+            .query("page_size", 1),
+    )?;
+    Ok(!page.items.is_empty() || page.total_count.unwrap_or(0) > 0)
+}

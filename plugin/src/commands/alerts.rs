@@ -51,7 +51,7 @@ fn no_results() -> CommandResult {
 mod tests {
     use super::*;
     use crate::api::testing::*;
-    use crate::commands::{Invocation, execute};
+    use crate::commands::testing::run;
     use crate::http::Method;
     use serde_json::Value;
 
@@ -66,11 +66,6 @@ mod tests {
             "Type": "Alerting",
             "Severity": "MODERATE",
         })
-    }
-
-    fn run(server: &FakeServer, command: &str, args: &[(&str, &str)]) -> Result<CommandResult> {
-        let args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        execute(&client(server), command, args, &Invocation::default()).map(|mut r| r.remove(0))
     }
 
     // reference-tests.md #14

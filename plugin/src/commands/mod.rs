@@ -1,6 +1,13 @@
 //! Commands: argument checks against the manifest, then one module per command family.
 
 mod alerts;
+mod downloads;
+mod employees;
+mod file_events;
+mod legal_hold;
+mod risk_profiles;
+mod users;
+mod watchlists;
 
 use crate::api::Client;
 use crate::args::Args;
@@ -62,12 +69,13 @@ pub fn results_table(outputs: &Value) -> String {
     Table { title: "Results", ..Default::default() }.render(&rows)
 }
 
-/// Runs `command` (a name or alias) with its raw `name=value` arguments.
+/// Runs `command` (a name or alias) with its raw `name=value` arguments at time `now_ms`.
 pub fn execute<H: HttpClient>(
     client: &Client<H>,
     command: &str,
     raw_args: Vec<(String, String)>,
-    _invocation: &Invocation,
+    invocation: &Invocation,
+    now_ms: i64,
 ) -> Result<Vec<CommandResult>> {
     let command = command.strip_prefix('!').unwrap_or(command);
     let spec =
@@ -77,7 +85,79 @@ pub fn execute<H: HttpClient>(
         "code42-alert-get" => alerts::get(client, &args)?,
         "code42-alert-update" => alerts::update(client, &args)?,
         "code42-alert-resolve" => alerts::resolve(client, &args)?,
-        other => return Err(Error::Internal(format!("{other} is not implemented yet"))),
+        "code42-file-events-search" => file_events::search(client, &args, invocation)?,
+        "code42-file-events-table" => file_events::table(&args, invocation)?,
+        "code42-departingemployee-add" => employees::departing_add(client, &args)?,
+        "code42-departingemployee-remove" => employees::departing_remove(client, &args)?,
+        "code42-departingemployee-get" => employees::departing_get(client, &args)?,
+        "code42-departingemployee-get-all" => employees::departing_get_all(client, &args, now_ms)?,
+        "code42-highriskemployee-add" => employees::high_risk_add(client, &args)?,
+        "code42-highriskemployee-remove" => employees::high_risk_remove(client, &args)?,
+        "code42-highriskemployee-get" => employees::high_risk_get(client, &args)?,
+        "code42-highriskemployee-get-all" => employees::high_risk_get_all(client, &args, now_ms)?,
+        "code42-highriskemployee-add-risk-tags" => employees::change_risk_tags(client, &args, true)?,
+        "code42-highriskemployee-remove-risk-tags" => employees::change_risk_tags(client, &args, false)?,
+        "code42-user-create" => users::create(client, &args)?,
+        "code42-user-block" => users::set_blocked(client, &args, true)?,
+        "code42-user-unblock" => users::set_blocked(client, &args, false)?,
+        "code42-user-deactivate" => users::set_active(client, &args, false)?,
+        "code42-user-reactivate" => users::set_active(client, &args, true)?,
+        "code42-legalhold-add-user" => legal_hold::add(client, &args)?,
+        "code42-legalhold-remove-user" => legal_hold::remove(client, &args)?,
+        "code42-download-file" => downloads::by_hash(client, &args)?,
+        "code42-download-file-by-xfc-id" => downloads::by_xfc_id(client, &args)?,
+        "code42-watchlists-list" => watchlists::list(client)?,
+        "code42-watchlists-add-user" => watchlists::change_user(client, &args, true)?,
+        "code42-watchlists-remove-user" => watchlists::change_user(client, &args, false)?,
+        "code42-watchlists-list-included-users" => watchlists::included_users(client, &args)?,
+        "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
+        "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
+        other => return Err(Error::Internal(format!("{other} is in the manifest but has no implementation"))),
     };
     Ok(vec![result])
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::api::testing::{FakeServer, client};
+
+    /// Runs a command against a fake server and returns its one result.
+    pub fn run(server: &FakeServer, command: &str, args: &[(&str, &str)]) -> Result<CommandResult> {
+        run_with(server, command, args, Invocation::default(), 0)
+    }
+
+    /// Runs a command with an incident or context, at a given time.
+    pub fn run_with(
+        server: &FakeServer,
+        command: &str,
+        args: &[(&str, &str)],
+        invocation: Invocation,
+        now_ms: i64,
+    ) -> Result<CommandResult> {
+        let args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        execute(&client(server), command, args, &invocation, now_ms).map(|mut r| r.remove(0))
+    }
+
+    /// The JSON body of the first request whose path ends with `path_end`.
+    pub fn body(server: &FakeServer, path_end: &str) -> Value {
+        let r = server.requests().into_iter().find(|r| r.url.split('?').next().unwrap().ends_with(path_end)).unwrap();
+        serde_json::from_slice(r.body.as_deref().unwrap_or(b"null")).unwrap()
+    }
+
+    #[test]
+    fn every_manifest_command_has_an_implementation() {
+        for spec in crate::manifest::COMMANDS {
+            let args: Vec<(&str, &str)> = spec
+                .args
+                .iter()
+                .filter(|a| a.required)
+                .map(|a| (a.name, a.possible.first().copied().unwrap_or("x@example.com")))
+                .collect();
+            match run(&FakeServer::new(), spec.name, &args) {
+                Err(Error::Internal(m)) => panic!("{}: {m}", spec.name),
+                _ => {}
+            }
+        }
+    }
 }

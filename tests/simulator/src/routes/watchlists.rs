@@ -38,6 +38,8 @@ pub(crate) struct CreateBody {
 }
 
 pub(crate) async fn create(State(shared): AppState, body: axum::Json<CreateBody>) -> Response {
+    // The rng before the tenant, the order every caller takes the two locks in.
+    let watchlist_id = crate::tenant::uuid(&mut lock_shared(&shared.rng));
     let mut tenant = lock_shared(&shared.tenant);
     let custom = body.watchlist_type == "CUSTOM";
     if custom && body.title.as_deref().is_none_or(str::is_empty) {
@@ -47,7 +49,7 @@ pub(crate) async fn create(State(shared): AppState, body: axum::Json<CreateBody>
         return bad_request(&format!("a {} watchlist already exists", body.watchlist_type));
     }
     let watchlist = Watchlist {
-        watchlist_id: tenant.mint("wl"),
+        watchlist_id,
         list_type: body.watchlist_type.clone(),
         title: body.title.clone(),
         description: body.description.clone(),

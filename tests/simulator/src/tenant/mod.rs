@@ -2,6 +2,7 @@
 
 mod generate;
 
+pub(crate) use generate::uuid;
 pub use generate::{SessionSpec, WATCHLIST_TYPES, add_session, generate};
 
 use serde::Serialize;

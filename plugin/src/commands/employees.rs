@@ -1,0 +1,284 @@
+//! The departing-employee, high-risk-employee and risk-tag commands. Their detection-list API is
+//! gone, so they are emulated (product-decisions §3): a list is the watchlist of its type, the
+//! departure date and note live on the actor profile, a risk tag is the watchlist of that name.
+
+use super::CommandResult;
+use crate::api::{Client, actors, sessions, watchlists};
+use crate::args::Args;
+use crate::error::{Error, Result};
+use crate::http::HttpClient;
+use crate::markdown::Table;
+use chrono::DateTime;
+use serde_json::{Map, Value, json};
+
+/// A watchlist standing in for one of the old detection lists.
+#[derive(Clone, Copy)]
+pub struct Roster {
+    list_type: &'static str,
+    name: &'static str,
+    prefix: &'static str,
+}
+
+pub const DEPARTING: Roster =
+    Roster { list_type: "DEPARTING_EMPLOYEE", name: "Departing Employee", prefix: "Code42.DepartingEmployee" };
+pub const HIGH_RISK: Roster =
+    Roster { list_type: "HIGH_IMPACT_EMPLOYEE", name: "High Risk Employee", prefix: "Code42.HighRiskEmployee" };
+
+const DAY_MS: i64 = 86_400_000;
+
+fn text(v: &Value, key: &str) -> Value {
+    v.get(key).cloned().unwrap_or(Value::Null)
+}
+
+fn table(title: &str, rows: &[Value]) -> String {
+    Table { title, ..Default::default() }.render(rows)
+}
+
+fn not_on_list(username: &str, roster: Roster) -> Error {
+    Error::NotFound(format!("User {username} is not on the {} list.", roster.name))
+}
+
+/// The user's actor and whether it is on the roster's watchlist (`None` when the tenant has no
+/// such watchlist).
+fn membership<H: HttpClient>(
+    client: &Client<H>,
+    roster: Roster,
+    username: &str,
+) -> Result<(Value, String, Option<String>, bool)> {
+    let actor = actors::by_name(client, username)?;
+    let actor_id = actors::id_of(&actor)?;
+    let watchlist_id = watchlists::find_id(client, roster.list_type)?;
+    let member = match &watchlist_id {
+        Some(id) => {
+            watchlists::members(client, id)?.iter().any(|m| m.get("actorId").and_then(Value::as_str) == Some(&actor_id))
+        }
+        None => false,
+    };
+    Ok((actor, actor_id, watchlist_id, member))
+}
+
+/// Includes the user's actor in the roster (creating its watchlist if needed) and writes the
+/// profile fields given.
+fn add<H: HttpClient>(
+    client: &Client<H>,
+    roster: Roster,
+    username: &str,
+    profile: Map<String, Value>,
+) -> Result<String> {
+    let actor_id = actors::id_of(&actors::by_name(client, username)?)?;
+    let watchlist_id = watchlists::ensure(client, roster.list_type)?;
+    watchlists::change_actors(client, &watchlist_id, &[&actor_id], true)?;
+    if !profile.is_empty() {
+        actors::update(client, &actor_id, profile)?;
+    }
+    Ok(actor_id)
+}
+
+fn remove<H: HttpClient>(client: &Client<H>, roster: Roster, username: &str) -> Result<String> {
+    let (_, actor_id, watchlist_id, member) = membership(client, roster, username)?;
+    match watchlist_id {
+        Some(id) if member => watchlists::change_actors(client, &id, &[&actor_id], false)?,
+        _ => return Err(not_on_list(username, roster)),
+    }
+    Ok(actor_id)
+}
+
+/// Members of the roster with their actor profiles, in list order.
+fn members_with_profiles<H: HttpClient>(client: &Client<H>, roster: Roster) -> Result<Vec<(Value, Value)>> {
+    let Some(id) = watchlists::find_id(client, roster.list_type)? else { return Ok(vec![]) };
+    let mut all = Vec::new();
+    for member in watchlists::members(client, &id)? {
+        let actor_id = member.get("actorId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let profile = actors::by_id(client, &actor_id)?.unwrap_or(Value::Null);
+        all.push((member, profile));
+    }
+    Ok(all)
+}
+
+/// Whether a member passes the `filtertype` argument.
+fn passes<H: HttpClient>(
+    client: &Client<H>,
+    filter: &str,
+    member: &Value,
+    profile: &Value,
+    now_ms: i64,
+) -> Result<bool> {
+    let actor_id = member.get("actorId").and_then(Value::as_str).unwrap_or_default();
+    let window = match filter {
+        "EXFILTRATION_24_HOURS" => DAY_MS,
+        "EXFILTRATION_30_DAYS" => 30 * DAY_MS,
+        "LEAVING_TODAY" => {
+            let today = DateTime::from_timestamp_millis(now_ms).map(|d| d.format("%Y-%m-%d").to_string());
+            return Ok(profile.get("endDate").and_then(Value::as_str) == today.as_deref());
+        }
+        _ => return Ok(true),
+    };
+    sessions::actor_has_alerts_since(client, actor_id, now_ms - window)
+}
+
+/// The `results` argument: at least 1.
+fn results_limit(args: &Args) -> Result<usize> {
+    let n = args.integer("results")?.unwrap_or(50);
+    usize::try_from(n).ok().filter(|n| *n >= 1).ok_or_else(|| {
+        Error::invalid_arg("results", format!("Invalid number: \"results\"=\"{n}\"; expected at least 1"))
+    })
+}
+
+/// The reference's answer when a list query finds nobody.
+fn no_results(prefix: &str) -> CommandResult {
+    CommandResult::with_outputs("No results found".into(), prefix, Some("UserID"), json!({"Results": []}))
+        .raw(json!({}))
+}
+
+/// Members passing the filter (and, for risk tags, on every tag's list), at most `results`.
+fn select<H: HttpClient>(
+    client: &Client<H>,
+    roster: Roster,
+    args: &Args,
+    now_ms: i64,
+    required_lists: &[Vec<String>],
+) -> Result<Vec<(Value, Value)>> {
+    let limit = results_limit(args)?;
+    let filter = args.get("filtertype").unwrap_or("OPEN");
+    let mut chosen = Vec::new();
+    for (member, profile) in members_with_profiles(client, roster)? {
+        let id = member.get("actorId").and_then(Value::as_str).unwrap_or_default().to_string();
+        if required_lists.iter().all(|ids| ids.contains(&id)) && passes(client, filter, &member, &profile, now_ms)? {
+            chosen.push((member, profile));
+            if chosen.len() == limit {
+                break;
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+pub fn departing_add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let date = args.date("departuredate")?.map(|d| d.format("%Y-%m-%d").to_string());
+    let note = args.get("note");
+    let mut profile = Map::new();
+    if let Some(d) = &date {
+        profile.insert("endDate".into(), json!(d));
+    }
+    if let Some(n) = note {
+        profile.insert("notes".into(), json!(n));
+    }
+    let id = add(client, DEPARTING, username, profile)?;
+    let outputs = json!({"CaseID": id, "UserID": id, "Username": username, "DepartureDate": date, "Note": note});
+    let readable = table("Code42 Departing Employee List User Added", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(id)))
+}
+
+pub fn departing_remove<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let id = remove(client, DEPARTING, username)?;
+    let outputs = json!({"CaseID": id, "UserID": id, "Username": username});
+    let readable = table("Code42 Departing Employee List User Removed", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(id)))
+}
+
+pub fn departing_get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let (actor, id, _, member) = membership(client, DEPARTING, username)?;
+    if !member {
+        return Err(not_on_list(username, DEPARTING));
+    }
+    let outputs = json!({"UserID": id, "Username": username, "DepartureDate": text(&actor, "endDate"), "Note": text(&actor, "notes")});
+    let readable = table("Retrieve departing employee", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(username)))
+}
+
+pub fn departing_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
+    let chosen = select(client, DEPARTING, args, now_ms, &[])?;
+    if chosen.is_empty() {
+        return Ok(no_results(DEPARTING.prefix));
+    }
+    let outputs: Vec<Value> = chosen
+        .iter()
+        .map(|(m, p)| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "DepartureDate": text(p, "endDate"), "Note": text(p, "notes")}))
+        .collect();
+    let raw: Vec<Value> = chosen.into_iter().map(|(_, p)| p).collect();
+    let readable = table("All Departing Employees", &outputs);
+    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), Value::Array(outputs))
+        .raw(Value::Array(raw)))
+}
+
+pub fn high_risk_add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let mut profile = Map::new();
+    if let Some(n) = args.get("note") {
+        profile.insert("notes".into(), json!(n));
+    }
+    let id = add(client, HIGH_RISK, username, profile)?;
+    let outputs = json!({"UserID": id, "Username": username});
+    let readable = table("Code42 High Risk Employee List User Added", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(id)))
+}
+
+pub fn high_risk_remove<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let id = remove(client, HIGH_RISK, username)?;
+    let outputs = json!({"UserID": id, "Username": username});
+    let readable = table("Code42 High Risk Employee List User Removed", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(id)))
+}
+
+pub fn high_risk_get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let (actor, id, _, member) = membership(client, HIGH_RISK, username)?;
+    if !member {
+        return Err(not_on_list(username, HIGH_RISK));
+    }
+    let outputs = json!({"UserID": id, "Username": username, "Note": text(&actor, "notes")});
+    let readable = table("Retrieve high risk employee", std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(username)))
+}
+
+/// With `risktags`, only members who are on every tag's watchlist.
+pub fn high_risk_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
+    let mut tag_members = Vec::new();
+    for tag in args.list("risktags") {
+        let ids = match watchlists::find_id(client, &tag)? {
+            Some(id) => watchlists::members(client, &id)?
+                .iter()
+                .filter_map(|m| m.get("actorId").and_then(Value::as_str).map(String::from))
+                .collect(),
+            None => vec![],
+        };
+        tag_members.push(ids);
+    }
+    let chosen = select(client, HIGH_RISK, args, now_ms, &tag_members)?;
+    if chosen.is_empty() {
+        return Ok(no_results(HIGH_RISK.prefix));
+    }
+    let outputs: Vec<Value> = chosen
+        .iter()
+        .map(|(m, p)| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "Note": text(p, "notes")}))
+        .collect();
+    let raw: Vec<Value> = chosen.into_iter().map(|(_, p)| p).collect();
+    let readable = table("Retrieved All High Risk Employees", &outputs);
+    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), Value::Array(outputs))
+        .raw(Value::Array(raw)))
+}
+
+/// Each tag is the watchlist of that type: adding includes the actor (creating the watchlist
+/// when the tenant has none), removing takes the actor out where it is.
+pub fn change_risk_tags<H: HttpClient>(client: &Client<H>, args: &Args, add: bool) -> Result<CommandResult> {
+    let username = args.required("username")?;
+    let tags_text = args.required("risktags")?;
+    let actor_id = actors::id_of(&actors::by_name(client, username)?)?;
+    for tag in args.list("risktags") {
+        let watchlist = if add { Some(watchlists::ensure(client, &tag)?) } else { watchlists::find_id(client, &tag)? };
+        if let Some(id) = watchlist {
+            watchlists::change_actors(client, &id, &[&actor_id], add)?;
+        }
+    }
+    let outputs = json!({"UserID": actor_id, "Username": username, "RiskTags": tags_text});
+    let title = if add { "Code42 Risk Tags Added" } else { "Code42 Risk Tags Removed" };
+    let readable = table(title, std::slice::from_ref(&outputs));
+    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(actor_id)))
+}
+
+#[cfg(test)]
+mod tests;
