@@ -38,23 +38,25 @@ fn not_on_list(username: &str, roster: Roster) -> Error {
     Error::NotFound(format!("User {username} is not on the {} list.", roster.name))
 }
 
-/// The user's actor and whether it is on the roster's watchlist (`None` when the tenant has no
-/// such watchlist).
-fn membership<H: HttpClient>(
-    client: &Client<H>,
-    roster: Roster,
-    username: &str,
-) -> Result<(Value, String, Option<String>, bool)> {
+/// A user's actor on a roster's watchlist.
+struct Member {
+    actor: Value,
+    actor_id: String,
+    watchlist_id: String,
+}
+
+/// The user's actor, which must be on the roster's watchlist.
+fn member<H: HttpClient>(client: &Client<H>, roster: Roster, username: &str) -> Result<Member> {
     let actor = actors::by_name(client, username)?;
     let actor_id = actors::id_of(&actor)?;
-    let watchlist_id = watchlists::find_id(client, roster.list_type)?;
-    let member = match &watchlist_id {
-        Some(id) => {
-            watchlists::members(client, id)?.iter().any(|m| m.get("actorId").and_then(Value::as_str) == Some(&actor_id))
-        }
-        None => false,
-    };
-    Ok((actor, actor_id, watchlist_id, member))
+    let watchlist_id = watchlists::find_id(client, roster.list_type)?.ok_or_else(|| not_on_list(username, roster))?;
+    let on_list = watchlists::members(client, &watchlist_id)?
+        .iter()
+        .any(|m| m.get("actorId").and_then(Value::as_str) == Some(&actor_id));
+    if !on_list {
+        return Err(not_on_list(username, roster));
+    }
+    Ok(Member { actor, actor_id, watchlist_id })
 }
 
 /// Includes the user's actor in the roster (creating its watchlist if needed) and writes the
@@ -75,12 +77,9 @@ fn add<H: HttpClient>(
 }
 
 fn remove<H: HttpClient>(client: &Client<H>, roster: Roster, username: &str) -> Result<String> {
-    let (_, actor_id, watchlist_id, member) = membership(client, roster, username)?;
-    match watchlist_id {
-        Some(id) if member => watchlists::change_actors(client, &id, &[&actor_id], false)?,
-        _ => return Err(not_on_list(username, roster)),
-    }
-    Ok(actor_id)
+    let m = member(client, roster, username)?;
+    watchlists::change_actors(client, &m.watchlist_id, &[&m.actor_id], false)?;
+    Ok(m.actor_id)
 }
 
 /// Members of the roster with their actor profiles, in list order.
@@ -122,6 +121,30 @@ fn results_limit(args: &Args) -> Result<usize> {
     usize::try_from(n).ok().filter(|n| *n >= 1).ok_or_else(|| {
         Error::invalid_arg("results", format!("Invalid number: \"results\"=\"{n}\"; expected at least 1"))
     })
+}
+
+/// A result under the roster's prefix, keyed by `UserID`, with the outputs as a table.
+fn roster_result(roster: Roster, title: &str, outputs: Value, raw: Value) -> CommandResult {
+    let rows = match &outputs {
+        Value::Array(rows) => rows.clone(),
+        one => vec![one.clone()],
+    };
+    CommandResult::with_outputs(table(title, &rows), roster.prefix, Some("UserID"), outputs).raw(raw)
+}
+
+/// The members chosen by a get-all, one output row each (raw: their actor profiles).
+fn listing(
+    roster: Roster,
+    title: &str,
+    chosen: Vec<(Value, Value)>,
+    row: impl Fn(&Value, &Value) -> Value,
+) -> CommandResult {
+    if chosen.is_empty() {
+        return no_results(roster.prefix);
+    }
+    let outputs: Vec<Value> = chosen.iter().map(|(m, p)| row(m, p)).collect();
+    let raw: Vec<Value> = chosen.into_iter().map(|(_, p)| p).collect();
+    roster_result(roster, title, Value::Array(outputs), Value::Array(raw))
 }
 
 /// The reference's answer when a list query finds nobody.
@@ -166,42 +189,31 @@ pub fn departing_add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<C
     }
     let id = add(client, DEPARTING, username, profile)?;
     let outputs = json!({"CaseID": id, "UserID": id, "Username": username, "DepartureDate": date, "Note": note});
-    let readable = table("Code42 Departing Employee List User Added", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(id)))
+    Ok(roster_result(DEPARTING, "Code42 Departing Employee List User Added", outputs, json!(id)))
 }
 
 pub fn departing_remove<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let username = args.required("username")?;
     let id = remove(client, DEPARTING, username)?;
     let outputs = json!({"CaseID": id, "UserID": id, "Username": username});
-    let readable = table("Code42 Departing Employee List User Removed", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(id)))
+    Ok(roster_result(DEPARTING, "Code42 Departing Employee List User Removed", outputs, json!(id)))
 }
 
 pub fn departing_get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let username = args.required("username")?;
-    let (actor, id, _, member) = membership(client, DEPARTING, username)?;
-    if !member {
-        return Err(not_on_list(username, DEPARTING));
-    }
-    let outputs = json!({"UserID": id, "Username": username, "DepartureDate": text(&actor, "endDate"), "Note": text(&actor, "notes")});
-    let readable = table("Retrieve departing employee", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), outputs).raw(json!(username)))
+    let m = member(client, DEPARTING, username)?;
+    let outputs = json!({"UserID": m.actor_id, "Username": username, "DepartureDate": text(&m.actor, "endDate"), "Note": text(&m.actor, "notes")});
+    Ok(roster_result(DEPARTING, "Retrieve departing employee", outputs, json!(username)))
 }
 
 pub fn departing_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
     let chosen = select(client, DEPARTING, args, now_ms, &[])?;
-    if chosen.is_empty() {
-        return Ok(no_results(DEPARTING.prefix));
-    }
-    let outputs: Vec<Value> = chosen
-        .iter()
-        .map(|(m, p)| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "DepartureDate": text(p, "endDate"), "Note": text(p, "notes")}))
-        .collect();
-    let raw: Vec<Value> = chosen.into_iter().map(|(_, p)| p).collect();
-    let readable = table("All Departing Employees", &outputs);
-    Ok(CommandResult::with_outputs(readable, DEPARTING.prefix, Some("UserID"), Value::Array(outputs))
-        .raw(Value::Array(raw)))
+    Ok(listing(
+        DEPARTING,
+        "All Departing Employees",
+        chosen,
+        |m, p| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "DepartureDate": text(p, "endDate"), "Note": text(p, "notes")}),
+    ))
 }
 
 pub fn high_risk_add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
@@ -212,27 +224,21 @@ pub fn high_risk_add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<C
     }
     let id = add(client, HIGH_RISK, username, profile)?;
     let outputs = json!({"UserID": id, "Username": username});
-    let readable = table("Code42 High Risk Employee List User Added", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(id)))
+    Ok(roster_result(HIGH_RISK, "Code42 High Risk Employee List User Added", outputs, json!(id)))
 }
 
 pub fn high_risk_remove<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let username = args.required("username")?;
     let id = remove(client, HIGH_RISK, username)?;
     let outputs = json!({"UserID": id, "Username": username});
-    let readable = table("Code42 High Risk Employee List User Removed", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(id)))
+    Ok(roster_result(HIGH_RISK, "Code42 High Risk Employee List User Removed", outputs, json!(id)))
 }
 
 pub fn high_risk_get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let username = args.required("username")?;
-    let (actor, id, _, member) = membership(client, HIGH_RISK, username)?;
-    if !member {
-        return Err(not_on_list(username, HIGH_RISK));
-    }
-    let outputs = json!({"UserID": id, "Username": username, "Note": text(&actor, "notes")});
-    let readable = table("Retrieve high risk employee", std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(username)))
+    let m = member(client, HIGH_RISK, username)?;
+    let outputs = json!({"UserID": m.actor_id, "Username": username, "Note": text(&m.actor, "notes")});
+    Ok(roster_result(HIGH_RISK, "Retrieve high risk employee", outputs, json!(username)))
 }
 
 /// With `risktags`, only members who are on every tag's watchlist.
@@ -249,17 +255,12 @@ pub fn high_risk_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms:
         tag_members.push(ids);
     }
     let chosen = select(client, HIGH_RISK, args, now_ms, &tag_members)?;
-    if chosen.is_empty() {
-        return Ok(no_results(HIGH_RISK.prefix));
-    }
-    let outputs: Vec<Value> = chosen
-        .iter()
-        .map(|(m, p)| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "Note": text(p, "notes")}))
-        .collect();
-    let raw: Vec<Value> = chosen.into_iter().map(|(_, p)| p).collect();
-    let readable = table("Retrieved All High Risk Employees", &outputs);
-    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), Value::Array(outputs))
-        .raw(Value::Array(raw)))
+    Ok(listing(
+        HIGH_RISK,
+        "Retrieved All High Risk Employees",
+        chosen,
+        |m, p| json!({"UserID": m.get("actorId"), "Username": m.get("actorname"), "Note": text(p, "notes")}),
+    ))
 }
 
 /// Each tag is the watchlist of that type: adding includes the actor (creating the watchlist
@@ -276,8 +277,7 @@ pub fn change_risk_tags<H: HttpClient>(client: &Client<H>, args: &Args, add: boo
     }
     let outputs = json!({"UserID": actor_id, "Username": username, "RiskTags": tags_text});
     let title = if add { "Code42 Risk Tags Added" } else { "Code42 Risk Tags Removed" };
-    let readable = table(title, std::slice::from_ref(&outputs));
-    Ok(CommandResult::with_outputs(readable, HIGH_RISK.prefix, Some("UserID"), outputs).raw(json!(actor_id)))
+    Ok(roster_result(HIGH_RISK, title, outputs, json!(actor_id)))
 }
 
 #[cfg(test)]

@@ -36,9 +36,9 @@ pub(crate) async fn parent_by_name(State(shared): AppState, Path(name): Path<Str
 
 pub(crate) async fn search(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let (size, number) = match (p.number("pageSize", 500, 1, 10_000), p.number("page", 1, 1, i64::from(u32::MAX))) {
-        (Ok(s), Ok(n)) => (s, n),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (size, number) = match p.paging("pageSize", 500, 10_000) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let active = match p.flag("active") {
         Ok(a) => a,

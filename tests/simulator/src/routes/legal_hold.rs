@@ -27,9 +27,9 @@ fn matter_json(m: &Matter) -> Value {
 /// `name` matches names that equal or contain it (case-insensitive), as the API does.
 pub(crate) async fn matters(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let (size, number) = match (p.number("pageSize", 100, 1, 1000), p.number("page", 1, 1, i64::from(u32::MAX))) {
-        (Ok(s), Ok(n)) => (s, n),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (size, number) = match p.paging("pageSize", 100, 1000) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let active = match p.flag("active") {
         Ok(a) => a,
@@ -93,9 +93,9 @@ pub(crate) async fn remove_custodian(
 
 pub(crate) async fn custodians(State(shared): AppState, Path(id): Path<String>, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let (size, number) = match (p.number("pageSize", 100, 1, 1000), p.number("page", 1, 1, i64::from(u32::MAX))) {
-        (Ok(s), Ok(n)) => (s, n),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (size, number) = match p.paging("pageSize", 100, 1000) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let tenant = lock_shared(&shared.tenant);
     let Some(matter) = tenant.matters.iter().find(|m| m.matter_id == id) else { return not_found("matter") };

@@ -138,6 +138,11 @@ impl Params {
         }
     }
 
+    /// `(page size, 1-based page)` from `size_key` and `page`.
+    pub(crate) fn paging(&self, size_key: &str, default_size: i64, max_size: i64) -> Result<(i64, i64), Response> {
+        Ok((self.number(size_key, default_size, 1, max_size)?, self.number("page", 1, 1, i64::from(u32::MAX))?))
+    }
+
     /// A `True/true/False/false` parameter.
     pub(crate) fn flag(&self, name: &str) -> Result<Option<bool>, Response> {
         match self.get(name).map(str::to_ascii_lowercase).as_deref() {

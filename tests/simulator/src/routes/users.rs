@@ -31,9 +31,9 @@ pub(crate) fn user_json(tenant: &Tenant, u: &User) -> Value {
 
 pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let (size, number) = match (p.number("pageSize", 100, 1, 1000), p.number("page", 1, 1, i64::from(u32::MAX))) {
-        (Ok(s), Ok(n)) => (s, n),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (size, number) = match p.paging("pageSize", 100, 1000) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let (active, blocked) = match (p.flag("active"), p.flag("blocked")) {
         (Ok(a), Ok(b)) => (a, b),

@@ -8,13 +8,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn paging(p: &Params, size_key: &str) -> Result<(i64, i64), Response> {
-    Ok((p.number(size_key, 100, 1, 1000)?, p.number("page", 1, 1, i64::from(u32::MAX))?))
-}
-
 pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let (size, number) = match paging(&p, "pageSize") {
+    let (size, number) = match p.paging("pageSize", 100, 1000) {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -76,7 +72,7 @@ fn member_json(tenant: &Tenant, m: &WatchlistMember) -> Value {
 /// Members and included actors are the same here: the simulator has no departments or groups.
 fn actors_page(shared: &crate::Shared, id: &str, query: Option<&str>, key: &str) -> Response {
     let p = Params::parse(query);
-    let (size, number) = match paging(&p, "page_size") {
+    let (size, number) = match p.paging("page_size", 100, 1000) {
         Ok(v) => v,
         Err(r) => return r,
     };
