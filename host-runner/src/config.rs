@@ -88,6 +88,15 @@ impl InstanceConfig {
         })
     }
 
+    /// An integer parameter's value.
+    pub fn integer(&self, name: &str) -> Option<i64> {
+        self.params.iter().find(|p| p.name == name).and_then(|p| match &p.value {
+            ParamValue::Integer(i) => Some(*i),
+            ParamValue::Text(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+
     /// The origins the instance may reach: the console, and the API gateway (given, or derived
     /// from the console host as the integration derives it: `console.` becomes `api.`).
     pub fn egress_origins(&self) -> Result<Vec<Origin>> {

@@ -151,6 +151,11 @@ impl Host {
 
     /// Reads the configuration and creates an instance that may reach only the configured hosts.
     pub async fn instance(&self, cli: &Cli) -> Result<(PluginInstance, Scrubber), Failure> {
+        self.instance_with_config(cli).await.map(|(instance, scrub, _)| (instance, scrub))
+    }
+
+    /// As [`Host::instance`], also returning the configuration it was made from.
+    pub async fn instance_with_config(&self, cli: &Cli) -> Result<(PluginInstance, Scrubber, InstanceConfig), Failure> {
         let manifest = self.manifest().await?;
         let file = cli.config.clone().or_else(|| Some(PathBuf::from("code42.toml")).filter(|p| p.exists()));
         let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), manifest)?;
@@ -158,10 +163,10 @@ impl Host {
         let policy = EgressPolicy { allowed: config.egress_origins()?, ..Default::default() };
         let instance = self
             .runtime
-            .instance(config.params, policy)
+            .instance(config.params.clone(), policy)
             .await
             .map_err(|e| Failure::usage(format!("Invalid configuration: {}", scrub.clean(&e.to_string()))))?;
-        Ok((instance, scrub))
+        Ok((instance, scrub, config))
     }
 }
 
