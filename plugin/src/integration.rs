@@ -50,3 +50,48 @@ impl<H: HttpClient> Integration<H> {
         fetch::fetch_incidents(&self.client, last_run, now_ms)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::testing::FakeServer;
+    use crate::error::Error;
+    use crate::http::Method;
+    use serde_json::json;
+
+    fn integration(server: &FakeServer) -> Integration<FakeServer> {
+        let params = [("console_url", "console.us.code42.com"), ("client_id", "key-12345"), ("client_secret", "1234")];
+        Integration::new(server.clone(), params.iter().map(|(k, v)| (k.to_string(), ParamValue::Text(v.to_string()))))
+            .unwrap()
+    }
+
+    // #4: nothing is requested until a call needs it.
+    #[test]
+    fn creating_an_instance_makes_no_request() {
+        let server = FakeServer::new();
+        let instance = integration(&server);
+        assert!(server.requests().is_empty());
+        instance.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0).unwrap();
+        assert!(server.requests()[0].url.ends_with("/v1/oauth"));
+    }
+
+    // #58
+    #[test]
+    fn test_module_succeeds_when_both_apis_answer() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/v1/actors/actor/search", 200, json!({"actors": []}));
+        server.on(Method::Get, "/api/v3/customer/my", 200, json!({"data": {"tenantUid": "t"}}));
+        integration(&server).test_module().unwrap();
+        assert_eq!(server.api_calls(), ["GET /v1/actors/actor/search?pageSize=1&page=1", "GET /api/v3/customer/my"]);
+    }
+
+    // #59
+    #[test]
+    fn test_module_fails_with_the_reference_text() {
+        let server = FakeServer::new();
+        server.on(Method::Get, "/v1/actors/actor/search", 500, json!({}));
+        let err = integration(&server).test_module().unwrap_err();
+        assert!(matches!(err, Error::Upstream { status: 500, .. }));
+        assert!(err.to_string().starts_with(INVALID_CREDENTIALS), "{err}");
+    }
+}
