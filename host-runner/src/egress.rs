@@ -66,17 +66,35 @@ impl Default for HttpTimeouts {
     }
 }
 
-/// Which origins a guest may reach, how long a request may wait, how big a request may be.
+/// Which origins a guest may reach, how long a request may wait, how big requests and responses
+/// may be.
 #[derive(Debug, Clone)]
 pub struct EgressPolicy {
     pub allowed: Vec<Origin>,
     pub timeouts: HttpTimeouts,
     pub max_request_bytes: usize,
+    /// Largest response with a JSON content type.
+    pub max_json_response_bytes: usize,
+    /// Largest response of any other type (file downloads).
+    pub max_response_bytes: usize,
 }
 
 impl Default for EgressPolicy {
     fn default() -> Self {
-        EgressPolicy { allowed: vec![], timeouts: HttpTimeouts::default(), max_request_bytes: 4 * 1024 * 1024 }
+        EgressPolicy {
+            allowed: vec![],
+            timeouts: HttpTimeouts::default(),
+            max_request_bytes: 4 * 1024 * 1024,
+            max_json_response_bytes: 16 * 1024 * 1024,
+            max_response_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl EgressPolicy {
+    fn response_cap(&self, headers: &http::HeaderMap) -> usize {
+        let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if content_type.contains("json") { self.max_json_response_bytes } else { self.max_response_bytes }
     }
 }
 
@@ -135,6 +153,7 @@ impl WasiHttpHooks for EgressHooks {
         }
         let options = self.policy.clamp(options);
         let max_body = self.policy.max_request_bytes;
+        let policy = self.policy.clone();
         Box::new(async move {
             use http_body_util::{BodyExt, Full, Limited};
             // A guest (waki) starts the request before it writes the body, so the body would go
@@ -149,7 +168,22 @@ impl WasiHttpHooks for EgressHooks {
             let body = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
             let request = http::Request::from_parts(parts, body);
             let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
-            Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Box<dyn Future<Output = _> + Send>))
+            // The guest checks sizes too; the host does not rely on it.
+            let cap = policy.response_cap(response.headers());
+            let announced =
+                response.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            if announced.is_some_and(|n| n > cap as u64) {
+                return Err(HttpError::HttpResponseBodySize(announced));
+            }
+            let response = response.map(|body| {
+                Limited::new(body, cap)
+                    .map_err(move |e| match e.downcast::<HttpError>() {
+                        Ok(inner) => *inner,
+                        Err(_) => HttpError::HttpResponseBodySize(Some(cap as u64)),
+                    })
+                    .boxed_unsync()
+            });
+            Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
         })
     }
 }

@@ -11,8 +11,9 @@ pub enum HostError {
     /// The call ran past the wall-clock deadline and was stopped.
     #[error("the call did not finish within {0:?} and was stopped")]
     Timeout(Duration),
-    /// The guest trapped (a panic, an out-of-memory, a bug); the instance is rebuilt for the next call.
-    #[error("the integration crashed: {0}")]
+    /// The guest trapped (a panic, an out-of-memory, a bug); the instance is rebuilt for the next
+    /// call. Reported as an internal error.
+    #[error("internal error: the integration crashed: {0}")]
     Trap(String),
     /// The host could not load or instantiate the component.
     #[error("{0:#}")]
@@ -41,7 +42,7 @@ impl HostError {
             HostError::Integration(IntegrationError::Transport(_)) => "transport",
             HostError::Integration(IntegrationError::Internal(_)) => "internal",
             HostError::Timeout(_) => "timeout",
-            HostError::Trap(_) => "trap",
+            HostError::Trap(_) => "internal",
             HostError::Host(_) => "host",
         }
     }

@@ -51,7 +51,10 @@ impl PluginInstance {
     fn settle<T>(&mut self, outcome: Result<wasmtime::Result<T>, Elapsed>) -> Result<T, HostError> {
         let failure = match outcome {
             Ok(Ok(value)) => return Ok(value),
-            Ok(Err(trap)) => HostError::Trap(describe_trap(&trap, self.runtime.limits().memory_bytes)),
+            Ok(Err(trap)) => {
+                let said = self.live.as_ref().and_then(|l| l.store.data().last_words());
+                HostError::Trap(describe_trap(&trap, said, self.runtime.limits().memory_bytes))
+            }
             Err(_) => HostError::Timeout(self.runtime.limits().call_timeout),
         };
         if let Some(live) = self.live.take() {
@@ -106,11 +109,19 @@ impl PluginInstance {
     }
 }
 
-fn describe_trap(trap: &wasmtime::Error, memory_bytes: usize) -> String {
+/// What went wrong, in a line: the guest's last words on stderr (a panic message) when it left
+/// any, else the trap itself, with the memory limit named when that was the cause.
+fn describe_trap(trap: &wasmtime::Error, said: Option<String>, memory_bytes: usize) -> String {
     let text = format!("{trap:#}");
-    if text.contains("memory") && text.contains("grow") {
-        format!("memory limit of {memory_bytes} bytes exceeded ({text})")
-    } else {
-        text
+    if text.contains("forcing trap when growing memory") || text.contains("forcing a memory growth failure") {
+        return format!("memory limit of {memory_bytes} bytes exceeded");
+    }
+    let cause = match trap.downcast_ref::<wasmtime::Trap>() {
+        Some(code) => code.to_string(),
+        None => trap.root_cause().to_string(),
+    };
+    match said {
+        Some(words) => format!("{words} ({cause})"),
+        None => cause,
     }
 }

@@ -5,6 +5,7 @@ use crate::egress::{EgressHooks, EgressPolicy};
 use std::time::Duration;
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -23,9 +24,14 @@ impl Default for Limits {
     }
 }
 
+/// What a guest may write to stderr (a panic message, say) before further writes fail.
+const STDERR_CAPACITY: usize = 64 * 1024;
+
 /// The data of a guest's store.
 pub struct HostState {
     wasi: WasiCtx,
+    /// The guest's stderr, kept to explain a trap.
+    stderr: MemoryOutputPipe,
     http: WasiHttpCtx,
     table: ResourceTable,
     pub(crate) hooks: EgressHooks,
@@ -34,7 +40,9 @@ pub struct HostState {
 
 impl HostState {
     pub fn new(policy: EgressPolicy, limits: &Limits) -> Self {
+        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtxBuilder::new()
+            .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false)
@@ -42,11 +50,24 @@ impl HostState {
             .build();
         HostState {
             wasi,
+            stderr,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks: EgressHooks { policy, denied: Vec::new() },
-            limits: StoreLimitsBuilder::new().memory_size(limits.memory_bytes).trap_on_grow_failure(false).build(),
+            // A guest that outgrows its memory traps instead of limping on in an allocator failure.
+            limits: StoreLimitsBuilder::new().memory_size(limits.memory_bytes).trap_on_grow_failure(true).build(),
         }
+    }
+
+    /// What the guest last said on stderr: a Rust panic's `panicked at ...` line and message
+    /// when there is one, else its last line.
+    pub fn last_words(&self) -> Option<String> {
+        let text = String::from_utf8_lossy(&self.stderr.contents()).into_owned();
+        let lines: Vec<&str> =
+            text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("note: run with")).collect();
+        let from = lines.iter().rposition(|l| l.contains("panicked at")).unwrap_or(lines.len().saturating_sub(1));
+        let words = lines.get(from..)?.join(" ");
+        (!words.is_empty()).then(|| words.chars().take(500).collect())
     }
 
     /// Requests the egress policy refused in this store.

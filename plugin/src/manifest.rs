@@ -162,6 +162,20 @@ pub static PARAMS: &[ParamSpec] = &[
         "Attach file events in the v2 shape (true) or the legacy v1 flat shape (false).",
     )
     .default("true"),
+    param(
+        "max_response_mib",
+        "Largest API answer (MiB)",
+        ParamKind::Integer,
+        "API answers larger than this are refused rather than read.",
+    )
+    .default("16"),
+    param(
+        "max_download_mib",
+        "Largest file download (MiB)",
+        ParamKind::Integer,
+        "Downloads larger than this are refused rather than read.",
+    )
+    .default("64"),
 ];
 
 const ALERT_OUTPUTS: &[OutputSpec] = &[

@@ -130,6 +130,10 @@ pub struct Settings {
     pub fetch_limit: usize,
     pub include_files: bool,
     pub v2_events: bool,
+    /// Largest JSON answer read from the API.
+    pub max_json_bytes: usize,
+    /// Largest file download.
+    pub max_download_bytes: usize,
 }
 
 /// Parameter names, as written in configuration files.
@@ -146,6 +150,8 @@ pub mod names {
     pub const INCLUDE_FILES: &str = "include_files";
     pub const INCIDENT_FETCH_INTERVAL: &str = "incident_fetch_interval";
     pub const V2_EVENTS: &str = "v2_events";
+    pub const MAX_RESPONSE_MIB: &str = "max_response_mib";
+    pub const MAX_DOWNLOAD_MIB: &str = "max_download_mib";
 }
 
 /// Reads typed values out of the host's parameter list, naming the parameter in every error.
@@ -267,7 +273,16 @@ impl Settings {
             ));
         }
 
+        let mib =
+            |name: &str, default: i64| -> Result<usize> {
+                let n = reader.integer(name, default)?;
+                usize::try_from(n).ok().filter(|n| (1..=1024).contains(n)).map(|n| n * 1024 * 1024).ok_or_else(|| {
+                    Error::invalid_arg(name, format!("Invalid {name}: expected 1 to 1024 (MiB), got {n}"))
+                })
+            };
         Ok(Settings {
+            max_json_bytes: mib(names::MAX_RESPONSE_MIB, 16)?,
+            max_download_bytes: mib(names::MAX_DOWNLOAD_MIB, 64)?,
             console,
             api,
             client_id,

@@ -160,7 +160,15 @@ impl Host {
         let file = cli.config.clone().or_else(|| Some(PathBuf::from("code42.toml")).filter(|p| p.exists()));
         let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), manifest)?;
         let scrub = Scrubber(config.secrets(manifest));
-        let policy = EgressPolicy { allowed: config.egress_origins()?, ..Default::default() };
+        let mib =
+            |name: &str, default: i64| config.integer(name).unwrap_or(default).clamp(1, 1024) as usize * 1024 * 1024;
+        let policy = EgressPolicy {
+            allowed: config.egress_origins()?,
+            // The host enforces the same caps the integration is configured with.
+            max_json_response_bytes: mib("max_response_mib", 16),
+            max_response_bytes: mib("max_download_mib", 64),
+            ..Default::default()
+        };
         let instance = self
             .runtime
             .instance(config.params.clone(), policy)

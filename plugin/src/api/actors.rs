@@ -31,7 +31,8 @@ pub fn by_name<H: HttpClient>(client: &Client<H>, name: &str) -> Result<Value> {
 /// updated actor.
 pub fn update<H: HttpClient>(client: &Client<H>, actor_id: &str, changes: Map<String, Value>) -> Result<Value> {
     let path = format!("/v1/actors/actor/id/{}", segment(actor_id));
-    client.json(Call::patch(&path, Value::Object(changes)))
+    // Setting the same fields again gives the same profile: safe to retry.
+    client.json(Call::patch(&path, Value::Object(changes)).idempotent())
 }
 
 /// The `actorId` of an actor object.

@@ -2,6 +2,7 @@
 //! (`POST /api/v3/oauth/token?grant_type=client_credentials`), both with HTTP Basic auth.
 //! A token is reused until it expires or a request answers 401.
 
+use super::retry::RetryPolicy;
 use super::{body_excerpt, transport_error};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Method, Request};
@@ -55,12 +56,19 @@ impl Tokens {
     }
 
     /// A valid bearer token, requesting one when none is held, it has expired, or `renew` asks.
-    pub fn bearer(&self, service: Service, http: &impl HttpClient, settings: &Settings, renew: bool) -> Result<Secret> {
+    pub fn bearer(
+        &self,
+        service: Service,
+        http: &impl HttpClient,
+        settings: &Settings,
+        retry: &RetryPolicy,
+        renew: bool,
+    ) -> Result<Secret> {
         let mut slot = self.slot(service).borrow_mut();
         match slot.as_ref() {
             Some(token) if !renew && token.is_fresh() => Ok(token.bearer.clone()),
             _ => {
-                let token = request_token(service, http, settings)?;
+                let token = request_token(service, http, settings, retry)?;
                 let bearer = token.bearer.clone();
                 *slot = Some(token);
                 Ok(bearer)
@@ -74,7 +82,7 @@ impl Tokens {
     }
 }
 
-fn request_token(service: Service, http: &impl HttpClient, settings: &Settings) -> Result<Token> {
+fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, retry: &RetryPolicy) -> Result<Token> {
     let url = match service {
         Service::Gateway => format!("{}/v1/oauth", settings.api),
         Service::Console => format!("{}/api/v3/oauth/token?grant_type=client_credentials", settings.console),
@@ -92,7 +100,8 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings) 
         max_response_bytes: 64 * 1024,
     };
     let started = Instant::now();
-    let response = http.send(&request).map_err(transport_error)?;
+    // Asking for a token twice is harmless.
+    let response = super::retry::send(http, &request, true, retry).map_err(transport_error)?;
     if matches!(response.status, 400 | 401 | 403) {
         return Err(Error::Unauthorized(format!(
             "Code42 refused the API client credentials ({} from the {} token endpoint){}",

@@ -62,6 +62,7 @@ pub fn find_user<H: HttpClient>(client: &Client<H>, username: &str) -> Result<Va
 pub fn set_blocked<H: HttpClient>(client: &Client<H>, user_uid: &str, blocked: bool) -> Result<()> {
     let action = if blocked { "block" } else { "unblock" };
     let path = format!("/api/v3/users/{}/{action}", segment(user_uid));
-    client.send(Call::post_empty(&path).console())?;
+    // Blocking a blocked user changes nothing: safe to retry.
+    client.send(Call::post_empty(&path).console().idempotent())?;
     Ok(())
 }

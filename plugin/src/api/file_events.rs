@@ -21,7 +21,8 @@ pub fn search<H: HttpClient>(client: &Client<H>, mut query: FileEventQuery, limi
     query.pg_token.get_or_insert_with(String::new);
     while events.len() < limit {
         query.pg_size = (limit - events.len()).clamp(1, MAX_PAGE_SIZE as usize) as u32;
-        let page: Page = client.json(Call::post("/v2/file-events", query.to_json())).map_err(search_error)?;
+        let page: Page =
+            client.json(Call::post("/v2/file-events", query.to_json()).idempotent()).map_err(search_error)?;
         let batch = page.file_events.unwrap_or_default();
         let got = batch.len();
         events.extend(batch.into_iter().take(limit - events.len()));

@@ -30,11 +30,13 @@ pub fn matter_id<H: HttpClient>(client: &Client<H>, name: &str) -> Result<String
 /// Adds a custodian; the API answers the new membership.
 pub fn add_custodian<H: HttpClient>(client: &Client<H>, matter_id: &str, user_id: &str) -> Result<Value> {
     let path = format!("/v1/legal-hold/matters/{}/custodians", segment(matter_id));
+    // Not retried after a 5xx: a second add of a custodian the first one added is refused.
     client.json(Call::post(&path, json!({"userId": user_id})))
 }
 
 pub fn remove_custodian<H: HttpClient>(client: &Client<H>, matter_id: &str, user_id: &str) -> Result<()> {
     let path = format!("/v1/legal-hold/matters/{}/custodians/remove", segment(matter_id));
+    // Not retried after a 5xx: a second removal would report the user as not a member.
     client.send(Call::post(&path, json!({"userId": user_id})))?;
     Ok(())
 }

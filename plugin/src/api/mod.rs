@@ -7,6 +7,7 @@ pub mod console;
 pub mod file_events;
 pub mod files;
 pub mod legal_hold;
+pub mod retry;
 pub mod rules;
 pub mod sessions;
 pub mod users;
@@ -17,13 +18,9 @@ use crate::http::{HttpClient, Method, Request, Response, TransportError, Transpo
 use crate::params::Settings;
 use auth::{Service, Tokens};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use retry::RetryPolicy;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-/// Largest JSON body read from the API.
-pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
-/// Largest file download.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 const USER_AGENT: &str = concat!("Code42-SOAR-Wasm/", env!("CARGO_PKG_VERSION"));
 
@@ -54,8 +51,11 @@ pub struct Call<'a> {
     pub path: &'a str,
     pub query: Vec<(&'a str, String)>,
     pub body: Option<Value>,
-    pub max_response_bytes: usize,
-    pub accept: &'static str,
+    /// A file download: any content type, and the download size cap instead of the JSON one.
+    pub download: bool,
+    /// Whether sending it twice does no harm, so it may be retried after a 5xx or a broken
+    /// connection (see `retry`).
+    pub idempotent: bool,
 }
 
 impl<'a> Call<'a> {
@@ -66,19 +66,25 @@ impl<'a> Call<'a> {
             path,
             query: vec![],
             body: None,
-            max_response_bytes: MAX_JSON_BYTES,
-            accept: "application/json",
+            download: false,
+            idempotent: true,
         }
     }
-    /// A POST without a body.
+    /// A POST without a body; not retried unless marked [`Call::idempotent`].
     pub fn post_empty(path: &'a str) -> Self {
-        Call { method: Method::Post, ..Self::get(path) }
+        Call { method: Method::Post, idempotent: false, ..Self::get(path) }
     }
+    /// A POST; not retried unless marked [`Call::idempotent`].
     pub fn post(path: &'a str, body: Value) -> Self {
-        Call { method: Method::Post, body: Some(body), ..Self::get(path) }
+        Call { method: Method::Post, body: Some(body), idempotent: false, ..Self::get(path) }
     }
+    /// A PATCH; not retried unless marked [`Call::idempotent`].
     pub fn patch(path: &'a str, body: Value) -> Self {
-        Call { method: Method::Patch, body: Some(body), ..Self::get(path) }
+        Call { method: Method::Patch, body: Some(body), idempotent: false, ..Self::get(path) }
+    }
+    /// Marks a write whose repetition leaves the same result (it sets a state, or only reads).
+    pub fn idempotent(self) -> Self {
+        Call { idempotent: true, ..self }
     }
     pub fn query(mut self, name: &'a str, value: impl ToString) -> Self {
         self.query.push((name, value.to_string()));
@@ -87,12 +93,9 @@ impl<'a> Call<'a> {
     pub fn console(self) -> Self {
         Call { service: Service::Console, ..self }
     }
-    pub fn max_bytes(self, max_response_bytes: usize) -> Self {
-        Call { max_response_bytes, ..self }
-    }
-    /// For downloads: any content type.
-    pub fn accept_any(self) -> Self {
-        Call { accept: "*/*", ..self }
+    /// A file download (any content type, the download size cap).
+    pub fn download(self) -> Self {
+        Call { download: true, ..self }
     }
 }
 
@@ -101,11 +104,17 @@ pub struct Client<H> {
     http: H,
     settings: Settings,
     tokens: Tokens,
+    retry: RetryPolicy,
 }
 
 impl<H: HttpClient> Client<H> {
     pub fn new(http: H, settings: Settings) -> Self {
-        Client { http, settings, tokens: Tokens::default() }
+        Client { http, settings, tokens: Tokens::default(), retry: RetryPolicy::default() }
+    }
+
+    /// The same client with another retry policy.
+    pub fn with_retry(self, retry: RetryPolicy) -> Self {
+        Client { retry, ..self }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -126,10 +135,10 @@ impl<H: HttpClient> Client<H> {
         let body = call.body.as_ref().map(|b| serde_json::to_vec(b).expect("a JSON value always serialises"));
         let mut refreshed = false;
         loop {
-            let token = self.tokens.bearer(call.service, &self.http, &self.settings, refreshed)?;
+            let token = self.tokens.bearer(call.service, &self.http, &self.settings, &self.retry, refreshed)?;
             let mut headers = vec![
                 ("Authorization".to_string(), format!("Bearer {}", token.expose())),
-                ("Accept".to_string(), call.accept.to_string()),
+                ("Accept".to_string(), if call.download { "*/*" } else { "application/json" }.to_string()),
                 ("User-Agent".to_string(), USER_AGENT.to_string()),
             ];
             if body.is_some() {
@@ -140,9 +149,13 @@ impl<H: HttpClient> Client<H> {
                 url: url.clone(),
                 headers,
                 body: body.clone(),
-                max_response_bytes: call.max_response_bytes,
+                max_response_bytes: if call.download {
+                    self.settings.max_download_bytes
+                } else {
+                    self.settings.max_json_bytes
+                },
             };
-            let response = self.http.send(&request).map_err(transport_error)?;
+            let response = retry::send(&self.http, &request, call.idempotent, &self.retry).map_err(transport_error)?;
             if response.status == 401 && !refreshed {
                 // The token expired early or was revoked: one fresh token, one more try.
                 self.tokens.forget(call.service);
@@ -301,6 +314,28 @@ mod tests {
         let requests = server.requests();
         assert_eq!(requests[0].url, "https://console.us.code42.com/api/v3/oauth/token?grant_type=client_credentials");
         assert_eq!(requests[1].url, "https://console.us.code42.com/api/v1/Org");
+    }
+
+    #[test]
+    fn answers_over_the_size_cap_are_refused() {
+        let server = FakeServer::new();
+        server.on_raw(Method::Get, "/big", 200, vec![b' '; 1024 * 1024 + 1]);
+        server.on_raw(Method::Get, "/ok", 200, b"{}".to_vec());
+        let client = client_with(&server, &[("max_response_mib", crate::params::ParamValue::Integer(1))]);
+        let err = client.json::<Value>(Call::get("/big")).unwrap_err();
+        assert!(matches!(&err, Error::Transport(m) if m.starts_with("Response too large")), "{err:?}");
+        assert!(client.send(Call::get("/big").download()).is_ok(), "downloads have their own cap (64 MiB)");
+    }
+
+    #[test]
+    fn writes_are_retried_only_when_marked_idempotent() {
+        for (call, retried) in [(Call::post("/w", json!({})), false), (Call::post("/w", json!({})).idempotent(), true)]
+        {
+            let server = FakeServer::new();
+            server.on_sequence(Method::Post, "/w", vec![(503, json!({})), (200, json!({}))]);
+            assert_eq!(client(&server).send(call).is_ok(), retried);
+            assert_eq!(server.api_calls().len(), if retried { 2 } else { 1 });
+        }
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub fn get<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<Option
 
 /// Sets the state of sessions.
 pub fn change_state<H: HttpClient>(client: &Client<H>, ids: &[&str], new_state: &str) -> Result<()> {
-    client.send(Call::post("/v1/sessions/change-state", json!({"ids": ids, "newState": new_state})))?;
+    // Setting a state twice leaves the same state: safe to retry.
+    client.send(Call::post("/v1/sessions/change-state", json!({"ids": ids, "newState": new_state})).idempotent())?;
     Ok(())
 }
 

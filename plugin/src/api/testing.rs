@@ -2,7 +2,7 @@
 //! out numbered tokens, and records every request.
 
 use crate::api::Client;
-use crate::http::{HttpClient, Method, Request, Response, TransportError};
+use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
 use crate::params::{ParamValue, Settings};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -10,7 +10,15 @@ use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-type Answer = (u16, Vec<u8>);
+#[derive(Clone)]
+enum Answer {
+    Reply(Response),
+    Fail(TransportErrorKind),
+}
+
+fn reply(status: u16, body: Vec<u8>) -> Answer {
+    Answer::Reply(Response { status, headers: vec![], body })
+}
 
 #[derive(Default)]
 struct State {
@@ -35,13 +43,30 @@ impl FakeServer {
 
     /// Always answer `path` with these bytes.
     pub fn on_raw(&self, method: Method, path: &str, status: u16, body: Vec<u8>) {
-        self.0.borrow_mut().routes.insert((method, path.to_string()), VecDeque::from([(status, body)]));
+        self.0.borrow_mut().routes.insert((method, path.to_string()), VecDeque::from([reply(status, body)]));
     }
 
     /// Answer `path` with each response in turn; the last one repeats.
     pub fn on_sequence(&self, method: Method, path: &str, answers: Vec<(u16, Value)>) {
-        let answers = answers.into_iter().map(|(s, b)| (s, serde_json::to_vec(&b).unwrap())).collect();
+        let answers = answers.into_iter().map(|(s, b)| reply(s, serde_json::to_vec(&b).unwrap())).collect();
         self.0.borrow_mut().routes.insert((method, path.to_string()), answers);
+    }
+
+    /// Answer `path` with these statuses and headers (empty bodies) in turn.
+    pub fn on_sequence_with_headers(&self, method: Method, path: &str, answers: Vec<(u16, Vec<(&str, &str)>)>) {
+        let answers = answers
+            .into_iter()
+            .map(|(status, headers)| {
+                let headers = headers.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                Answer::Reply(Response { status, headers, body: vec![] })
+            })
+            .collect();
+        self.0.borrow_mut().routes.insert((method, path.to_string()), answers);
+    }
+
+    /// Fail every request to `path` in transport.
+    pub fn on_transport_error(&self, method: Method, path: &str, kind: TransportErrorKind) {
+        self.0.borrow_mut().routes.insert((method, path.to_string()), VecDeque::from([Answer::Fail(kind)]));
     }
 
     /// Answer `path` with a file of `tests/fixtures/reference/` (copied from the reference integration).
@@ -82,9 +107,15 @@ impl HttpClient for FakeServer {
         let answer = match state.routes.get_mut(&(request.method, path.clone())) {
             Some(queue) if queue.len() > 1 => queue.pop_front().unwrap(),
             Some(queue) => queue.front().cloned().unwrap(),
-            None => (404, format!(r#"{{"error":"no route for {} {path}"}}"#, request.method).into_bytes()),
+            None => reply(404, format!(r#"{{"error":"no route for {} {path}"}}"#, request.method).into_bytes()),
         };
-        Ok(Response { status: answer.0, headers: vec![], body: answer.1 })
+        match answer {
+            Answer::Reply(response) if response.body.len() > request.max_response_bytes => {
+                Err(TransportError { kind: TransportErrorKind::TooLarge, message: "too large".into() })
+            }
+            Answer::Reply(response) => Ok(response),
+            Answer::Fail(kind) => Err(TransportError { kind, message: format!("simulated {kind:?}") }),
+        }
     }
 }
 
@@ -112,8 +143,14 @@ pub fn settings_with(extra: &[(&str, ParamValue)]) -> Settings {
     Settings::from_params(base.iter().chain(extra).map(|(k, v)| (k.to_string(), v.clone()))).unwrap()
 }
 
+/// A client of the fake server whose retries record their waits instead of sleeping.
 pub fn client(server: &FakeServer) -> Client<FakeServer> {
-    Client::new(server.clone(), settings_with(&[]))
+    client_with(server, &[])
+}
+
+pub fn client_with(server: &FakeServer, params: &[(&str, ParamValue)]) -> Client<FakeServer> {
+    let retry = crate::api::retry::RetryPolicy { sleep: record_sleep, ..Default::default() };
+    Client::new(server.clone(), settings_with(params)).with_retry(retry)
 }
 
 /// Answers the session, actor and rule lookups of the reference's alert tests.
@@ -124,4 +161,18 @@ pub fn session_server() -> FakeServer {
     server.on_fixture(Method::Get, "/v2/alert-rules/rule-id-abc-123", "rule_response.json");
     server.on(Method::Post, "/v1/sessions/change-state", 200, serde_json::json!({}));
     server
+}
+
+thread_local! {
+    static SLEPT: RefCell<Vec<std::time::Duration>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A retry sleep that only records how long it would have waited.
+pub fn record_sleep(d: std::time::Duration) {
+    SLEPT.with(|s| s.borrow_mut().push(d));
+}
+
+/// The waits recorded on this thread so far.
+pub fn slept() -> Vec<std::time::Duration> {
+    SLEPT.with(|s| s.borrow().clone())
 }

@@ -24,6 +24,7 @@ pub fn user_id<H: HttpClient>(client: &Client<H>, username: &str) -> Result<Stri
 pub fn set_active<H: HttpClient>(client: &Client<H>, user_id: &str, active: bool) -> Result<()> {
     let action = if active { "activate" } else { "deactivate" };
     let path = format!("/v1/users/{}/{action}", segment(user_id));
-    client.send(Call::post_empty(&path))?;
+    // (De)activating twice changes nothing: safe to retry.
+    client.send(Call::post_empty(&path).idempotent())?;
     Ok(())
 }

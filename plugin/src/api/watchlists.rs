@@ -98,7 +98,8 @@ pub fn change_actors<H: HttpClient>(
 ) -> Result<()> {
     let action = if add { "add" } else { "delete" };
     let path = format!("/v2/watchlists/{}/included-actors/{action}", segment(watchlist_id));
-    client.send(Call::post(&path, json!({"actorIds": actor_ids, "watchlistId": watchlist_id})))?;
+    // Including an included actor (or removing a removed one) changes nothing: safe to retry.
+    client.send(Call::post(&path, json!({"actorIds": actor_ids, "watchlistId": watchlist_id})).idempotent())?;
     Ok(())
 }
 

@@ -7,6 +7,16 @@ use incydr_sim::{SimConfig, Simulator};
 use serde_json::Value;
 use std::sync::OnceLock;
 
+/// The misbehaving test guest (`tests/guests/rogue`).
+pub static ROGUE_COMPONENT: &[u8] = include_bytes!(env!("ROGUE_COMPONENT_PATH"));
+
+/// An instance of the rogue guest under `limits`, allowed to reach `policy`.
+pub async fn rogue(limits: host_runner::Limits, policy: EgressPolicy) -> PluginInstance {
+    let runtime =
+        Runtime::new(ROGUE_COMPONENT, RuntimeOptions { limits, ..Default::default() }).expect("the rogue guest loads");
+    runtime.instance(vec![], policy).await.expect("the rogue instance is created")
+}
+
 /// One runtime per test binary: the component is compiled once.
 pub fn runtime() -> Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();

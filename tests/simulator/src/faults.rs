@@ -17,6 +17,8 @@ pub enum Fault {
     Malformed,
     /// Never answer.
     Hang,
+    /// Answer `302 Found` with this `Location`.
+    Redirect { location: String },
 }
 
 impl Fault {

@@ -184,6 +184,7 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
             r
         }
         Some(Fault::Drop) => dropped_connection(),
+        Some(Fault::Redirect { location }) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
         Some(Fault::Malformed) => {
             ([(header::CONTENT_TYPE, "application/json")], "{\"items\": [{\"sessionId\": \"trunc").into_response()
         }

@@ -1,0 +1,40 @@
+//! Used by build scripts to build a guest crate of this workspace for wasm32-wasip2, the way
+//! wasmtime's `test-programs/artifacts` builds its guests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds `package` (whose `lib` is named `lib_name`) with the `plugin` profile and returns the
+/// path of its `.wasm`. Asks cargo to rerun the build script when the guest's sources change.
+pub fn build(workspace: &Path, package: &str, package_dir: &str, lib_name: &str) -> PathBuf {
+    // A target directory of its own: the outer cargo holds the lock on the shared one.
+    let target_dir = workspace.join("target").join("guest-build");
+    for watched in [package_dir, "wit", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace)
+        .args(["build", "-p", package, "--target", "wasm32-wasip2", "--profile", "plugin", "--locked"])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    // Flags meant for the host build must not leak into the guest build.
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd.status().expect("failed to run cargo to build a guest");
+    assert!(
+        status.success(),
+        "building {package} for wasm32-wasip2 failed; is the target installed? (rustup target add wasm32-wasip2)"
+    );
+    let wasm = target_dir.join("wasm32-wasip2/plugin").join(format!("{lib_name}.wasm"));
+    assert!(wasm.exists(), "the build of {package} produced no {}", wasm.display());
+    wasm
+}
