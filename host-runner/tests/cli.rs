@@ -467,12 +467,14 @@ fn every_command_runs_from_the_cli_with_json_output() {
     ]
     .into();
     let mut seen = std::collections::BTreeSet::new();
+    let mut texts = Vec::new();
     for run in &runs {
         let mut args: Vec<&str> = vec!["--config", "cfg.toml", "run"];
         args.extend(run.iter().map(String::as_str));
         args.extend(["--output", "json", "--files-dir", "files", "--context", "ctx.json"]);
         let out = env.code42(&args);
         assert!(out.status.success(), "{}: {}", run[0], stderr(&out));
+        texts.extend([stdout(&out), stderr(&out)]);
         let v: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{}: {e}", run[0]));
         assert!(v["results"][0]["readable_output"].is_string(), "{}", run[0]);
         seen.insert(run[0].clone());
@@ -485,6 +487,32 @@ fn every_command_runs_from_the_cli_with_json_output() {
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect();
     assert_eq!(seen, all, "every listed command was run");
+
+    // Failures and fetch too, then every byte the runs left behind.
+    for args in [
+        vec![
+            "--config",
+            "cfg.toml",
+            "run",
+            "code42-legalhold-remove-user",
+            "username=nobody@example.com",
+            "mattername=x",
+        ],
+        vec!["--config", "cfg.toml", "run", "code42-file-events-search", "json={bad"],
+        vec!["--config", "cfg.toml", "fetch", "--state", "state.json", "--sink", "sink.jsonl"],
+        vec!["--config", "cfg.toml", "-vv", "fetch", "--state", "state.json"],
+    ] {
+        let out = env.code42(&args);
+        texts.extend([stdout(&out), stderr(&out)]);
+    }
+    for file in ["ctx.json", "state.json", "sink.jsonl"] {
+        texts.push(std::fs::read_to_string(env.path(file)).unwrap());
+    }
+    for entry in std::fs::read_dir(env.path("files")).unwrap() {
+        texts.push(String::from_utf8_lossy(&std::fs::read(entry.unwrap().path()).unwrap()).into_owned());
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert_no_secret(&env, &refs);
 }
 
 /// Session ids of the incidents in a JSON-lines sink.

@@ -209,6 +209,15 @@ mod tests {
         }
     }
 
+    // Found by the query_parser fuzz target: without correctly rounded float parsing, a huge
+    // integer literal came back from a round trip as a different number.
+    #[test]
+    fn numbers_survive_a_round_trip_exactly() {
+        let text = r#"{"groups": [{"filterClause": "AND", "filters": [{"term": "risk.score", "operator": "GREATER_THAN", "value": -111111111111111111111111111111111111115}]}]}"#;
+        let q = FileEventQuery::parse("json", text).unwrap();
+        assert_eq!(FileEventQuery::parse("json", &q.to_json().to_string()).unwrap(), q);
+    }
+
     #[test]
     fn tells_hashes_apart_by_length() {
         assert_eq!(HashKind::of("hash", &"a".repeat(32)).unwrap(), HashKind::Md5);
