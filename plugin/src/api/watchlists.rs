@@ -7,13 +7,13 @@ use serde_json::{Value, json};
 
 const PAGE_SIZE: usize = 100;
 
-/// Every watchlist of the tenant.
-pub fn list<H: HttpClient>(client: &Client<H>) -> Result<Vec<Value>> {
+/// Every item under `key` of a list endpoint paged by `page` (from 1) and `size_key`; a short
+/// page is the last.
+fn all_pages<H: HttpClient>(client: &Client<H>, path: &str, key: &str, size_key: &str) -> Result<Vec<Value>> {
     let mut all = Vec::new();
     for page in 1.. {
-        let answer: Value =
-            client.json(Call::get("/v2/watchlists").query("page", page).query("pageSize", PAGE_SIZE))?;
-        let batch = answer.get("watchlists").and_then(Value::as_array).cloned().unwrap_or_default();
+        let answer: Value = client.json(Call::get(path).query("page", page).query(size_key, PAGE_SIZE))?;
+        let batch = answer.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
         let full = batch.len() >= PAGE_SIZE;
         all.extend(batch);
         if !full {
@@ -21,6 +21,11 @@ pub fn list<H: HttpClient>(client: &Client<H>) -> Result<Vec<Value>> {
         }
     }
     Ok(all)
+}
+
+/// Every watchlist of the tenant.
+pub fn list<H: HttpClient>(client: &Client<H>) -> Result<Vec<Value>> {
+    all_pages(client, "/v2/watchlists", "watchlists", "pageSize")
 }
 
 /// Whether text reads as a UUID by Python's rules: 32 hex digits once `urn:uuid:`, braces and
@@ -73,20 +78,10 @@ pub fn ensure<H: HttpClient>(client: &Client<H>, list_type: &str) -> Result<Stri
         .ok_or_else(|| Error::Upstream { status: 200, message: "Code42 created a watchlist without an id".into() })
 }
 
-/// Every member of a watchlist: `{actorId, actorname, addedTime}`.
+/// Every member of a watchlist: `{actorId, actorname, addedTime}` (note the API's snake_case
+/// `page_size` here).
 pub fn members<H: HttpClient>(client: &Client<H>, watchlist_id: &str) -> Result<Vec<Value>> {
-    let path = format!("/v2/watchlists/{}/members", segment(watchlist_id));
-    let mut all = Vec::new();
-    for page in 1.. {
-        let answer: Value = client.json(Call::get(&path).query("page", page).query("page_size", PAGE_SIZE))?;
-        let batch = answer.get("watchlistMembers").and_then(Value::as_array).cloned().unwrap_or_default();
-        let full = batch.len() >= PAGE_SIZE;
-        all.extend(batch);
-        if !full {
-            break;
-        }
-    }
-    Ok(all)
+    all_pages(client, &format!("/v2/watchlists/{}/members", segment(watchlist_id)), "watchlistMembers", "page_size")
 }
 
 /// Includes (`add`) or removes actors.
