@@ -155,6 +155,6 @@ async fn responses_over_the_host_cap_are_cut_off() {
     let text = transport(err);
     assert!(size > 1024 && text.contains("Error contacting Code42"), "{text}");
     // The same download under the default cap works.
-    let mut roomy = instance(&sim).await;
+    let mut roomy = e2e::instance(&sim).await;
     assert_eq!(run(&mut roomy, "code42-download-file", &[("hash", &sha)]).await.unwrap()[0].files[0].data.len(), size);
 }
