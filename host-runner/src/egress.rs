@@ -91,11 +91,10 @@ impl Default for EgressPolicy {
     }
 }
 
-impl EgressPolicy {
-    fn response_cap(&self, headers: &http::HeaderMap) -> usize {
-        let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if content_type.contains("json") { self.max_json_response_bytes } else { self.max_response_bytes }
-    }
+/// The size cap of a response: JSON answers have their own.
+fn response_cap((json_cap, other_cap): (usize, usize), headers: &http::HeaderMap) -> usize {
+    let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.contains("json") { json_cap } else { other_cap }
 }
 
 impl EgressPolicy {
@@ -153,7 +152,7 @@ impl WasiHttpHooks for EgressHooks {
         }
         let options = self.policy.clamp(options);
         let max_body = self.policy.max_request_bytes;
-        let policy = self.policy.clone();
+        let caps = (self.policy.max_json_response_bytes, self.policy.max_response_bytes);
         Box::new(async move {
             use http_body_util::{BodyExt, Full, Limited};
             // A guest (waki) starts the request before it writes the body, so the body would go
@@ -169,7 +168,7 @@ impl WasiHttpHooks for EgressHooks {
             let request = http::Request::from_parts(parts, body);
             let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
             // The guest checks sizes too; the host does not rely on it.
-            let cap = policy.response_cap(response.headers());
+            let cap = response_cap(caps, response.headers());
             let announced =
                 response.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
             if announced.is_some_and(|n| n > cap as u64) {
