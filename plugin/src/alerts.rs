@@ -1,10 +1,11 @@
 //! Alert sessions turned into what commands and incidents show (code42-reference.md §4): the
 //! derived fields, the `Code42.SecurityAlert` context and its table.
 
-use crate::api::{Client, actors, rules};
+use crate::api::{Call, Client, actors, found, rules};
 use crate::error::Result;
 use crate::http::HttpClient;
 use crate::markdown::Table;
+use crate::params::Settings;
 use crate::pytime;
 use crate::severity::Severity;
 use serde_json::{Map, Value, json};
@@ -31,52 +32,81 @@ pub struct Lookups {
     rules: HashMap<String, Option<Value>>,
 }
 
-impl Lookups {
-    fn actor_name<H: HttpClient>(&mut self, client: &Client<H>, actor_id: &str) -> Result<Option<String>> {
-        if let Some(name) = self.actor_names.get(actor_id) {
-            return Ok(name.clone());
-        }
-        let name =
-            actors::by_id(client, actor_id)?.and_then(|a| a.get("name").and_then(Value::as_str).map(String::from));
-        self.actor_names.insert(actor_id.to_string(), name.clone());
-        Ok(name)
-    }
+fn actor_id(session: &Map<String, Value>) -> Option<&str> {
+    session.get("actorId").and_then(Value::as_str)
+}
 
-    fn rule<H: HttpClient>(&mut self, client: &Client<H>, rule_id: &str) -> Result<Option<Value>> {
-        if let Some(rule) = self.rules.get(rule_id) {
-            return Ok(rule.clone());
+fn rule_ids(session: &Map<String, Value>) -> impl Iterator<Item = &str> {
+    session
+        .get("triggeredAlerts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("ruleId").and_then(Value::as_str))
+}
+
+impl Lookups {
+    /// Reads, in one batch together with `extra`, the actors and rules of `sessions` not known
+    /// yet, and returns the answers to `extra` in order.
+    pub fn load<H: HttpClient>(
+        &mut self,
+        client: &Client<H>,
+        sessions: &[Value],
+        extra: Vec<Call<'static>>,
+    ) -> Result<Vec<Result<Value>>> {
+        let mut actor_ids: Vec<&str> = Vec::new();
+        let mut rule_ids_wanted: Vec<&str> = Vec::new();
+        for session in sessions.iter().filter_map(Value::as_object) {
+            if let Some(id) = actor_id(session).filter(|id| !self.actor_names.contains_key(*id)) {
+                if !actor_ids.contains(&id) {
+                    actor_ids.push(id);
+                }
+            }
+            for id in rule_ids(session).filter(|id| !self.rules.contains_key(*id)) {
+                if !rule_ids_wanted.contains(&id) {
+                    rule_ids_wanted.push(id);
+                }
+            }
         }
-        let rule = rules::get(client, rule_id)?;
-        self.rules.insert(rule_id.to_string(), rule.clone());
-        Ok(rule)
+        let calls: Vec<Call> = actor_ids
+            .iter()
+            .map(|id| actors::by_id_call(id))
+            .chain(rule_ids_wanted.iter().map(|id| rules::get_call(id)))
+            .chain(extra)
+            .collect();
+        let mut answers = client.json_all::<Value>(&calls).into_iter();
+        for id in actor_ids {
+            let actor = found(answers.next().expect("one answer per call"))?;
+            let name = actor.and_then(|a| a.get("name").and_then(Value::as_str).map(String::from));
+            self.actor_names.insert(id.to_string(), name);
+        }
+        for id in rule_ids_wanted {
+            let rule = rules::answer(answers.next().expect("one answer per call"))?;
+            self.rules.insert(id.to_string(), rule);
+        }
+        Ok(answers.collect())
     }
 }
 
-/// Adds the derived fields to a session (actor and rule lookups go through `lookups`).
-pub fn enrich<H: HttpClient>(client: &Client<H>, session: Value, lookups: &mut Lookups) -> Result<Alert> {
+/// One session with its actor and rules looked up.
+pub fn enrich_one<H: HttpClient>(client: &Client<H>, session: Value) -> Result<Alert> {
+    let mut lookups = Lookups::default();
+    lookups.load(client, std::slice::from_ref(&session), vec![])?;
+    Ok(enrich(client.settings(), session, &lookups))
+}
+
+/// Adds the derived fields to a session whose actor and rules `lookups` has loaded.
+pub fn enrich(settings: &Settings, session: Value, lookups: &Lookups) -> Alert {
     let mut details = match session {
         Value::Object(map) => map,
         other => Map::from_iter([("session".to_string(), other)]),
     };
     let severity = highest_severity(&details);
     let state = latest_state(&details);
-
-    let actor = match details.get("actorId").and_then(Value::as_str) {
-        Some(id) => lookups.actor_name(client, id)?,
-        None => None,
-    };
-
-    let rule_ids: Vec<String> = details
-        .get("triggeredAlerts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("ruleId").and_then(Value::as_str).map(String::from))
-        .collect();
+    let actor = actor_id(&details).and_then(|id| lookups.actor_names.get(id).cloned().flatten());
     let mut rule_names = Vec::new();
     let mut rule_type = None;
-    for rule_id in &rule_ids {
-        let Some(rule) = lookups.rule(client, rule_id)? else { continue };
+    for rule in rule_ids(&details).filter_map(|id| lookups.rules.get(id).and_then(Option::as_ref)) {
         if let Some(name) = rule.get("name").and_then(Value::as_str) {
             rule_names.push(name.to_string());
         }
@@ -89,7 +119,7 @@ pub fn enrich<H: HttpClient>(client: &Client<H>, session: Value, lookups: &mut L
 
     let begin_iso = details.get("beginTime").and_then(Value::as_i64).and_then(pytime::iso_from_millis);
     let session_id = details.get("sessionId").and_then(Value::as_str).unwrap_or_default().to_string();
-    let alert_url = format!("{}/app/#/alerts/review-alerts/{session_id}", client.settings().console);
+    let alert_url = format!("{}/app/#/alerts/review-alerts/{session_id}", settings.console);
 
     details.insert("riskSeverity".into(), json!(severity.name()));
     details.insert("state".into(), state.map_or(Value::Null, Value::String));
@@ -97,7 +127,7 @@ pub fn enrich<H: HttpClient>(client: &Client<H>, session: Value, lookups: &mut L
     details.insert("rule_names".into(), json!(rule_names.join(", ")));
     details.insert("beginTimeIso".into(), begin_iso.map_or(Value::Null, Value::String));
     details.insert("alertUrl".into(), json!(alert_url));
-    Ok(Alert { details, severity, rule_type })
+    Alert { details, severity, rule_type }
 }
 
 /// The name of the highest `scores[].severity`; no scores means no risk.
@@ -171,7 +201,7 @@ mod tests {
     fn derives_the_reference_fields() {
         let server = session_server();
         let client = client(&server);
-        let alert = enrich(&client, fixture_json("session_response.json"), &mut Lookups::default()).unwrap();
+        let alert = enrich_one(&client, fixture_json("session_response.json")).unwrap();
         let d = &alert.details;
         assert_eq!(d["riskSeverity"], "MODERATE");
         assert_eq!(d["state"], "OPEN");
@@ -191,7 +221,7 @@ mod tests {
             "scores": [{"severity": 1}, {"severity": 4}, {"severity": 2}],
             "states": [{"state": "OPEN", "sourceTimestamp": 5}, {"state": "CLOSED_TP", "sourceTimestamp": 9}, {"state": "OPEN_NEW_DATA", "sourceTimestamp": 7}],
         });
-        let alert = enrich(&client(&server), session, &mut Lookups::default()).unwrap();
+        let alert = enrich_one(&client(&server), session).unwrap();
         assert_eq!(alert.details["riskSeverity"], "CRITICAL");
         assert_eq!(alert.details["state"], "CLOSED_TP");
         assert_eq!(alert.details["beginTimeIso"], "1970-01-01T00:00:00+00:00");
@@ -204,16 +234,18 @@ mod tests {
         let session = json!({"sessionId": "s", "actorId": "someactorid", "triggeredAlerts": [{"ruleId": "gone"}, {"ruleId": "rule-id-abc-123"}]});
         let client = client(&server);
         let mut lookups = Lookups::default();
-        let alert = enrich(&client, session.clone(), &mut lookups).unwrap();
+        let sessions = [session.clone(), session.clone()];
+        lookups.load(&client, &sessions, vec![]).unwrap();
+        let alert = enrich(client.settings(), session.clone(), &lookups);
         assert_eq!(alert.details["rule_names"], "example rule name");
-        enrich(&client, session, &mut lookups).unwrap();
+        lookups.load(&client, &sessions, vec![]).unwrap();
         assert_eq!(server.api_calls().len(), 3, "{:?}", server.api_calls());
     }
 
     #[test]
     fn context_keeps_truthy_values_in_order() {
         let server = session_server();
-        let alert = enrich(&client(&server), fixture_json("session_response.json"), &mut Lookups::default()).unwrap();
+        let alert = enrich_one(&client(&server), fixture_json("session_response.json")).unwrap();
         let ctx = context(&alert);
         let keys: Vec<&String> = ctx.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["Username", "Occurred", "Description", "ID", "Name", "State", "Type", "Severity"]);

@@ -1,9 +1,11 @@
-//! The one narrow door to the network: a request goes in, a response comes out.
+//! The one narrow door to the network: requests are started, responses come back as they finish.
 //!
-//! The component implements [`HttpClient`] with `waki` over wasi:http; native unit tests implement
-//! it with recorded responses. Nothing else in the plugin knows how bytes travel.
+//! The component implements [`HttpClient`] over wasi:http (several requests in flight, waited
+//! for with `wasi:io/poll`); native unit tests implement it with scripted responses and a virtual
+//! clock. Nothing else in the plugin knows how bytes travel.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// HTTP methods the Incydr APIs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +84,7 @@ pub enum TransportErrorKind {
     Denied,
     /// Connecting or waiting for the response took too long.
     Timeout,
-    /// The connection could not be made or broke.
+    /// The connection could not be made, or closed before the whole answer arrived.
     Connection,
     /// The response body was larger than allowed.
     TooLarge,
@@ -98,7 +100,82 @@ pub struct TransportError {
     pub message: String,
 }
 
-/// Sends one request and reads the whole response.
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long an answer may take to start arriving, and how long it may then stall.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Why a request failed, in the few classes a person (and the retry logic) cares about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The host's egress policy refused it.
+    Denied,
+    /// The name did not resolve.
+    NotFound,
+    /// Nothing answers at that address.
+    Unreachable,
+    /// The server refused the connection.
+    Refused,
+    /// The connection did not open in time.
+    ConnectTimeout,
+    /// The answer did not come (or stalled) in time.
+    NoAnswer,
+    /// The connection closed before the answer was complete.
+    Closed { while_reading_body: bool },
+    /// TLS failed; the text says how.
+    Tls(&'static str),
+    /// The answer is larger than allowed.
+    TooLarge,
+    /// Anything else, in words.
+    Other(&'static str),
+}
+
+impl TransportError {
+    /// The failure in words that name the host, never a type or enum name.
+    pub fn describe(failure: Failure, host: &str) -> Self {
+        use TransportErrorKind as K;
+        let (kind, message) = match failure {
+            Failure::Denied => (K::Denied, format!("the host's egress policy does not allow requests to {host}")),
+            Failure::NotFound => (K::Connection, format!("{host} could not be found (the name did not resolve)")),
+            Failure::Unreachable => (K::Connection, format!("{host} cannot be reached from here")),
+            Failure::Refused => (K::Connection, format!("{host} refused the connection")),
+            Failure::ConnectTimeout => {
+                (K::Timeout, format!("could not connect to {host} within {} s", CONNECT_TIMEOUT.as_secs()))
+            }
+            Failure::NoAnswer => (K::Timeout, format!("no answer from {host} within {} s", ANSWER_TIMEOUT.as_secs())),
+            Failure::Closed { while_reading_body: false } => {
+                (K::Connection, format!("the connection to {host} closed before it answered"))
+            }
+            Failure::Closed { while_reading_body: true } => {
+                (K::Connection, format!("the connection to {host} closed before the whole answer arrived"))
+            }
+            Failure::Tls(how) => (K::Other, format!("the secure (TLS) connection to {host} failed: {how}")),
+            Failure::TooLarge => (K::TooLarge, format!("the answer from {host} is larger than allowed")),
+            Failure::Other(what) => (K::Other, format!("the request to {host} failed: {what}")),
+        };
+        TransportError { kind, message }
+    }
+}
+
+/// Which started request a completion belongs to.
+pub type Ticket = u64;
+
+/// The outcome of one request.
+pub type Outcome = Result<Response, TransportError>;
+
+/// A transport that may have several requests in flight. Retries, concurrency bounds and
+/// ordering are decided above it (`api::batch`); it only moves bytes and tells the time.
 pub trait HttpClient {
-    fn send(&self, request: &Request) -> Result<Response, TransportError>;
+    /// Starts sending `request`; its outcome is returned by [`HttpClient::wait`] with this ticket.
+    fn start(&self, request: &Request) -> Ticket;
+
+    /// Waits until a started request has its whole response (or failed), or until `timeout`
+    /// passes (`None`: no limit). `None` when the time ran out or nothing is in flight.
+    fn wait(&self, timeout: Option<Duration>) -> Option<(Ticket, Outcome)>;
+
+    /// The clock retries are timed by.
+    fn now(&self) -> Instant;
+
+    /// Waits with nothing in flight.
+    fn sleep(&self, duration: Duration);
 }

@@ -176,6 +176,14 @@ pub static PARAMS: &[ParamSpec] = &[
         "Downloads larger than this are refused rather than read.",
     )
     .default("64"),
+    param(
+        "max_concurrent_requests",
+        "Requests in flight at once",
+        ParamKind::Integer,
+        "How many independent requests to Code42 may be in flight together (session events, actor and rule \
+         lookups, watchlist members); 1 sends them one at a time.",
+    )
+    .default("8"),
 ];
 
 const ALERT_OUTPUTS: &[OutputSpec] = &[

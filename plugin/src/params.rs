@@ -134,6 +134,8 @@ pub struct Settings {
     pub max_json_bytes: usize,
     /// Largest file download.
     pub max_download_bytes: usize,
+    /// Requests in flight at once where a command or fetch reads independent things.
+    pub max_concurrent_requests: usize,
 }
 
 /// Parameter names, as written in configuration files.
@@ -152,6 +154,7 @@ pub mod names {
     pub const V2_EVENTS: &str = "v2_events";
     pub const MAX_RESPONSE_MIB: &str = "max_response_mib";
     pub const MAX_DOWNLOAD_MIB: &str = "max_download_mib";
+    pub const MAX_CONCURRENT_REQUESTS: &str = "max_concurrent_requests";
 }
 
 /// Reads typed values out of the host's parameter list, naming the parameter in every error.
@@ -273,6 +276,14 @@ impl Settings {
             ));
         }
 
+        let concurrency = reader.integer(names::MAX_CONCURRENT_REQUESTS, 8)?;
+        let max_concurrent_requests =
+            usize::try_from(concurrency).ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| {
+                Error::invalid_arg(
+                    names::MAX_CONCURRENT_REQUESTS,
+                    format!("Invalid max_concurrent_requests: expected 1 to 64, got {concurrency}"),
+                )
+            })?;
         let mib =
             |name: &str, default: i64| -> Result<usize> {
                 let n = reader.integer(name, default)?;
@@ -283,6 +294,7 @@ impl Settings {
         Ok(Settings {
             max_json_bytes: mib(names::MAX_RESPONSE_MIB, 16)?,
             max_download_bytes: mib(names::MAX_DOWNLOAD_MIB, 64)?,
+            max_concurrent_requests,
             console,
             api,
             client_id,

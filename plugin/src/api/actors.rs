@@ -1,25 +1,35 @@
 //! Actors (the people behind events): `/v1/actors`.
 
-use super::{Call, Client, segment};
+use super::{Call, Client, found, segment};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use serde_json::{Map, Value};
 
-/// The actor of that id; `Ok(None)` when it no longer exists.
-pub fn by_id<H: HttpClient>(client: &Client<H>, actor_id: &str) -> Result<Option<Value>> {
-    let path = format!("/v1/actors/actor/id/{}", segment(actor_id));
-    match client.json(Call::get(&path)) {
-        Ok(actor) => Ok(Some(actor)),
-        Err(Error::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// Reads the actor of that id (answered with [`found`]: `None` when it no longer exists).
+pub fn by_id_call(actor_id: &str) -> Call<'static> {
+    Call::get(format!("/v1/actors/actor/id/{}", segment(actor_id)))
+}
+
+/// The actors of these ids, read together; `None` for those that no longer exist.
+pub fn by_ids<H: HttpClient>(client: &Client<H>, actor_ids: &[&str]) -> Result<Vec<Option<Value>>> {
+    let calls: Vec<Call> = actor_ids.iter().map(|id| by_id_call(id)).collect();
+    client.json_all(&calls).into_iter().map(found).collect()
 }
 
 /// The actor of a username, preferring its parent (`/name/{name}/parent`). Not found → the
 /// incydr SDK's error text, which the reference surfaces.
 pub fn by_name<H: HttpClient>(client: &Client<H>, name: &str) -> Result<Value> {
-    let path = format!("/v1/actors/actor/name/{}/parent", segment(name));
-    client.json(Call::get(&path)).map_err(|e| match e {
+    by_name_answer(name, client.json(by_name_call(name)))
+}
+
+/// Reads the actor of a username; its answer goes through [`by_name_answer`].
+pub fn by_name_call(name: &str) -> Call<'static> {
+    Call::get(format!("/v1/actors/actor/name/{}/parent", segment(name)))
+}
+
+/// The answer to [`by_name_call`], with the SDK's text when there is no such actor.
+pub fn by_name_answer(name: &str, answer: Result<Value>) -> Result<Value> {
+    answer.map_err(|e| match e {
         Error::NotFound(_) => {
             Error::NotFound(format!("Actor Not Found Error: No results for actors matching '{name}'."))
         }

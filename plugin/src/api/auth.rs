@@ -101,7 +101,7 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
     };
     let started = Instant::now();
     // Asking for a token twice is harmless.
-    let response = super::retry::send(http, &request, true, retry).map_err(transport_error)?;
+    let response = super::batch::send_one(http, request, true, retry).map_err(transport_error)?;
     if matches!(response.status, 400 | 401 | 403) {
         return Err(Error::Unauthorized(format!(
             "Code42 refused the API client credentials ({} from the {} token endpoint){}",

@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod auth;
+pub mod batch;
 pub mod console;
 pub mod file_events;
 pub mod files;
@@ -14,9 +15,10 @@ pub mod users;
 pub mod watchlists;
 
 use crate::error::{Error, Result};
-use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
-use crate::params::Settings;
+use crate::http::{HttpClient, Method, Request, Response, TransportError};
+use crate::params::{Secret, Settings};
 use auth::{Service, Tokens};
+use batch::Job;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use retry::RetryPolicy;
 use serde::de::DeserializeOwned;
@@ -48,7 +50,7 @@ pub fn segment(value: &str) -> String {
 pub struct Call<'a> {
     pub service: Service,
     pub method: Method,
-    pub path: &'a str,
+    pub path: String,
     pub query: Vec<(&'a str, String)>,
     pub body: Option<Value>,
     /// A file download: any content type, and the download size cap instead of the JSON one.
@@ -59,11 +61,11 @@ pub struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn get(path: &'a str) -> Self {
+    pub fn get(path: impl Into<String>) -> Self {
         Call {
             service: Service::Gateway,
             method: Method::Get,
-            path,
+            path: path.into(),
             query: vec![],
             body: None,
             download: false,
@@ -71,15 +73,15 @@ impl<'a> Call<'a> {
         }
     }
     /// A POST without a body; not retried unless marked [`Call::idempotent`].
-    pub fn post_empty(path: &'a str) -> Self {
+    pub fn post_empty(path: impl Into<String>) -> Self {
         Call { method: Method::Post, idempotent: false, ..Self::get(path) }
     }
     /// A POST; not retried unless marked [`Call::idempotent`].
-    pub fn post(path: &'a str, body: Value) -> Self {
+    pub fn post(path: impl Into<String>, body: Value) -> Self {
         Call { method: Method::Post, body: Some(body), idempotent: false, ..Self::get(path) }
     }
     /// A PATCH; not retried unless marked [`Call::idempotent`].
-    pub fn patch(path: &'a str, body: Value) -> Self {
+    pub fn patch(path: impl Into<String>, body: Value) -> Self {
         Call { method: Method::Patch, body: Some(body), idempotent: false, ..Self::get(path) }
     }
     /// Marks a write whose repetition leaves the same result (it sets a state, or only reads).
@@ -112,57 +114,95 @@ impl<H: HttpClient> Client<H> {
         Client { http, settings, tokens: Tokens::default(), retry: RetryPolicy::default() }
     }
 
-    /// The same client with another retry policy.
-    pub fn with_retry(self, retry: RetryPolicy) -> Self {
-        Client { retry, ..self }
-    }
-
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
     /// Sends a call and decodes its JSON answer.
     pub fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
-        let path = call.path.to_string();
-        let response = self.send(call)?;
-        decode(&path, &response)
+        self.json_all(std::slice::from_ref(&call)).pop().expect("one call, one result")
     }
 
-    /// Sends a call, with a bearer token; a 401 fetches a new token and retries once.
+    /// Sends calls together and decodes each JSON answer; results in the order of the calls.
+    pub fn json_all<T: DeserializeOwned>(&self, calls: &[Call<'_>]) -> Vec<Result<T>> {
+        let responses = self.send_all(calls);
+        calls.iter().zip(responses).map(|(call, response)| decode(&call.path, &response?)).collect()
+    }
+
+    /// Sends two calls together and decodes both JSON answers.
+    pub fn json_pair(&self, first: Call<'_>, second: Call<'_>) -> (Result<Value>, Result<Value>) {
+        let mut answers = self.json_all(&[first, second]).into_iter();
+        let first = answers.next().expect("two calls, two results");
+        (first, answers.next().expect("two calls, two results"))
+    }
+
+    /// Sends a call with a bearer token; a 401 fetches a new token and sends once more.
     /// Non-2xx answers become errors.
     pub fn send(&self, call: Call<'_>) -> Result<Response> {
-        let url = self.url(&call);
+        self.send_all(std::slice::from_ref(&call)).pop().expect("one call, one result")
+    }
+
+    /// Sends calls that do not depend on each other, at most `max_concurrent_requests` at once,
+    /// each retried on its own. Results come in the order of the calls.
+    pub fn send_all(&self, calls: &[Call<'_>]) -> Vec<Result<Response>> {
+        let mut results: Vec<Option<Result<Response>>> = calls.iter().map(|_| None).collect();
+        let mut todo: Vec<usize> = (0..calls.len()).collect();
+        for refreshed in [false, true] {
+            let mut jobs = Vec::with_capacity(todo.len());
+            let mut sent = Vec::with_capacity(todo.len());
+            for &i in &todo {
+                match self.tokens.bearer(calls[i].service, &self.http, &self.settings, &self.retry, false) {
+                    Ok(token) => {
+                        jobs.push(Job { request: self.request(&calls[i], &token), safe: calls[i].idempotent });
+                        sent.push(i);
+                    }
+                    Err(e) => results[i] = Some(Err(e)),
+                }
+            }
+            let outcomes = batch::send_all(&self.http, &jobs, self.settings.max_concurrent_requests, &self.retry);
+            let mut unauthorized = Vec::new();
+            for (i, outcome) in sent.into_iter().zip(outcomes) {
+                match outcome {
+                    Ok(r) if r.status == 401 && !refreshed => unauthorized.push(i),
+                    other => {
+                        let call = &calls[i];
+                        results[i] =
+                            Some(other.map_err(transport_error).and_then(|r| check_status(call.method, &call.path, r)));
+                    }
+                }
+            }
+            // A token expired early or was revoked: one fresh token, one more try.
+            for &i in &unauthorized {
+                self.tokens.forget(calls[i].service);
+            }
+            todo = unauthorized;
+            if todo.is_empty() {
+                break;
+            }
+        }
+        results.into_iter().map(|r| r.expect("every call has a result")).collect()
+    }
+
+    fn request(&self, call: &Call<'_>, token: &Secret) -> Request {
+        let mut headers = vec![
+            ("Authorization".to_string(), format!("Bearer {}", token.expose())),
+            ("Accept".to_string(), if call.download { "*/*" } else { "application/json" }.to_string()),
+            ("User-Agent".to_string(), USER_AGENT.to_string()),
+        ];
         let body = call.body.as_ref().map(|b| serde_json::to_vec(b).expect("a JSON value always serialises"));
-        let mut refreshed = false;
-        loop {
-            let token = self.tokens.bearer(call.service, &self.http, &self.settings, &self.retry, refreshed)?;
-            let mut headers = vec![
-                ("Authorization".to_string(), format!("Bearer {}", token.expose())),
-                ("Accept".to_string(), if call.download { "*/*" } else { "application/json" }.to_string()),
-                ("User-Agent".to_string(), USER_AGENT.to_string()),
-            ];
-            if body.is_some() {
-                headers.push(("Content-Type".to_string(), "application/json".to_string()));
-            }
-            let request = Request {
-                method: call.method,
-                url: url.clone(),
-                headers,
-                body: body.clone(),
-                max_response_bytes: if call.download {
-                    self.settings.max_download_bytes
-                } else {
-                    self.settings.max_json_bytes
-                },
-            };
-            let response = retry::send(&self.http, &request, call.idempotent, &self.retry).map_err(transport_error)?;
-            if response.status == 401 && !refreshed {
-                // The token expired early or was revoked: one fresh token, one more try.
-                self.tokens.forget(call.service);
-                refreshed = true;
-                continue;
-            }
-            return check_status(call.method, call.path, response);
+        if body.is_some() {
+            headers.push(("Content-Type".to_string(), "application/json".to_string()));
+        }
+        Request {
+            method: call.method,
+            url: self.url(call),
+            headers,
+            body,
+            max_response_bytes: if call.download {
+                self.settings.max_download_bytes
+            } else {
+                self.settings.max_json_bytes
+            },
         }
     }
 
@@ -181,13 +221,10 @@ impl<H: HttpClient> Client<H> {
     }
 }
 
-/// A transport failure as the integration reports it.
+/// A transport failure as the integration reports it (the transport's text already says what
+/// happened, and to which host).
 pub fn transport_error(err: TransportError) -> Error {
-    match err.kind {
-        TransportErrorKind::Denied => Error::Transport(format!("The host refused the request: {}", err.message)),
-        TransportErrorKind::TooLarge => Error::Transport(format!("Response too large: {}", err.message)),
-        _ => Error::Transport(format!("Error contacting Code42: {}", err.message)),
-    }
+    Error::Transport(format!("Error contacting Code42: {}", err.message))
 }
 
 /// Turns a non-2xx response into the matching error, with the start of the body for context.
@@ -231,6 +268,15 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Error",
+    }
+}
+
+/// An answer where 404 means "there is none".
+pub fn found<T>(result: Result<T>) -> Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -322,7 +368,7 @@ mod tests {
         server.on_raw(Method::Get, "/big", 200, vec![b' '; 1024 * 1024 + 1]);
         let client = client_with(&server, &[("max_response_mib", crate::params::ParamValue::Integer(1))]);
         let err = client.json::<Value>(Call::get("/big")).unwrap_err();
-        assert!(matches!(&err, Error::Transport(m) if m.starts_with("Response too large")), "{err:?}");
+        assert!(matches!(&err, Error::Transport(m) if m.ends_with("is larger than allowed")), "{err:?}");
         assert!(client.send(Call::get("/big").download()).is_ok(), "downloads have their own cap (64 MiB)");
     }
 

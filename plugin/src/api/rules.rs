@@ -1,15 +1,18 @@
 //! Alert rules: `/v2/alert-rules`.
 
-use super::{Call, Client, segment};
+use super::{Call, segment};
 use crate::error::{Error, Result};
-use crate::http::HttpClient;
 use serde_json::Value;
 
-/// The rule of that id; `Ok(None)` when the API answers with any HTTP error (the reference
-/// treats that as a deleted rule). Transport failures are still errors.
-pub fn get<H: HttpClient>(client: &Client<H>, rule_id: &str) -> Result<Option<Value>> {
-    let path = format!("/v2/alert-rules/{}", segment(rule_id));
-    match client.json(Call::get(&path)) {
+/// Reads the rule of that id; its answer goes through [`answer`].
+pub fn get_call(rule_id: &str) -> Call<'static> {
+    Call::get(format!("/v2/alert-rules/{}", segment(rule_id)))
+}
+
+/// The rule read by [`get_call`]; `Ok(None)` when the API answered with any HTTP error (the
+/// reference treats that as a deleted rule). Transport failures are still errors.
+pub fn answer(result: Result<Value>) -> Result<Option<Value>> {
+    match result {
         Ok(rule) => Ok(Some(rule)),
         Err(Error::NotFound(_) | Error::Upstream { .. }) => Ok(None),
         Err(e) => Err(e),

@@ -1,6 +1,6 @@
 //! Alert sessions: `/v1/sessions`.
 
-use super::{Call, Client, segment};
+use super::{Call, Client, found, segment};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use serde::Deserialize;
@@ -28,12 +28,17 @@ pub struct SessionQuery {
 
 /// The session of that id; `Ok(None)` when the API has none.
 pub fn get<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<Option<Value>> {
-    let path = format!("/v1/sessions/{}", segment(session_id));
-    match client.json(Call::get(&path)) {
-        Ok(session) => Ok(Some(session)),
-        Err(Error::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+    found(client.json(get_call(session_id)))
+}
+
+/// The sessions of these ids, read together; `None` for those the API no longer has.
+pub fn get_many<H: HttpClient>(client: &Client<H>, session_ids: &[String]) -> Result<Vec<Option<Value>>> {
+    let calls: Vec<Call> = session_ids.iter().map(|id| get_call(id)).collect();
+    client.json_all(&calls).into_iter().map(found).collect()
+}
+
+fn get_call(session_id: &str) -> Call<'static> {
+    Call::get(format!("/v1/sessions/{}", segment(session_id)))
 }
 
 /// Sets the state of sessions.
@@ -62,8 +67,13 @@ pub fn list<H: HttpClient>(client: &Client<H>, query: &SessionQuery) -> Result<S
     client.json(call)
 }
 
-/// The file events behind a session: `queryResult.fileEvents` and `queryResult.totalCount`.
-pub fn events<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<(Vec<Value>, u64)> {
+/// Reads the file events behind a session; its answer goes through [`events_answer`].
+pub fn events_call(session_id: &str) -> Call<'static> {
+    Call::get(format!("/v1/sessions/{}/events", segment(session_id)))
+}
+
+/// The answer to [`events_call`]: `queryResult.fileEvents` and `queryResult.totalCount`.
+pub fn events_answer(session_id: &str, answer: Value) -> Result<(Vec<Value>, u64)> {
     #[derive(Deserialize)]
     struct Envelope {
         #[serde(rename = "queryResult")]
@@ -76,21 +86,35 @@ pub fn events<H: HttpClient>(client: &Client<H>, session_id: &str) -> Result<(Ve
         #[serde(rename = "totalCount", default)]
         total_count: Option<u64>,
     }
-    let path = format!("/v1/sessions/{}/events", segment(session_id));
-    let envelope: Envelope = client.json(Call::get(&path))?;
+    let envelope: Envelope = serde_json::from_value(answer).map_err(|e| Error::Upstream {
+        status: 200,
+        message: format!("Code42 sent the events of session {session_id} in a shape that could not be read: {e}"),
+    })?;
     let total = envelope.query_result.total_count.unwrap_or(envelope.query_result.file_events.len() as u64);
     Ok((envelope.query_result.file_events, total))
 }
 
-/// Whether an actor has an alert session beginning on or after `since` (epoch ms).
-pub fn actor_has_alerts_since<H: HttpClient>(client: &Client<H>, actor_id: &str, since: i64) -> Result<bool> {
-    let page: SessionPage = client.json(
-        Call::get("/v1/sessions")
-            .query("actor_id", actor_id)
-            .query("on_or_after", since)
-            .query("has_alerts", "true")
-            .query("page_number", 0)
-            .query("page_size", 1),
-    )?;
-    Ok(!page.items.is_empty() || page.total_count.unwrap_or(0) > 0)
+/// For each actor, whether it has an alert session beginning on or after `since` (epoch ms);
+/// the actors are asked about together.
+pub fn actors_with_alerts_since<H: HttpClient>(
+    client: &Client<H>,
+    actor_ids: &[&str],
+    since: i64,
+) -> Result<Vec<bool>> {
+    let calls: Vec<Call> = actor_ids
+        .iter()
+        .map(|actor_id| {
+            Call::get("/v1/sessions")
+                .query("actor_id", actor_id.to_string())
+                .query("on_or_after", since)
+                .query("has_alerts", "true")
+                .query("page_number", 0)
+                .query("page_size", 1)
+        })
+        .collect();
+    client
+        .json_all::<SessionPage>(&calls)
+        .into_iter()
+        .map(|page| page.map(|p| !p.items.is_empty() || p.total_count.unwrap_or(0) > 0))
+        .collect()
 }

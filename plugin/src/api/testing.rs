@@ -1,14 +1,22 @@
 //! A scripted [`HttpClient`] for unit tests: answers by method and path (query ignored), hands
-//! out numbered tokens, and records every request.
+//! out numbered tokens, records every request, and keeps a virtual clock, so that answers can
+//! take time (per path) and retries can wait without a test ever sleeping.
 
 use crate::api::Client;
-use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
+use crate::http::{
+    Failure, HttpClient, Method, Outcome, Request, Response, Ticket, TransportError, TransportErrorKind,
+};
 use crate::params::{ParamValue, Settings};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+/// The virtual clock's zero.
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 
 #[derive(Clone)]
 enum Answer {
@@ -20,11 +28,27 @@ fn reply(status: u16, body: Vec<u8>) -> Answer {
     Answer::Reply(Response { status, headers: vec![], body })
 }
 
+/// A started request: its outcome is known at once, and delivered when the clock reaches `done_at`.
+struct InFlight {
+    ticket: Ticket,
+    path: String,
+    done_at: Duration,
+    outcome: Outcome,
+}
+
 #[derive(Default)]
 struct State {
     routes: HashMap<(Method, String), VecDeque<Answer>>,
+    delays: HashMap<String, Duration>,
     requests: Vec<Request>,
     tokens_issued: u32,
+    clock: Duration,
+    next_ticket: Ticket,
+    in_flight: Vec<InFlight>,
+    max_in_flight: usize,
+    start_times: Vec<Duration>,
+    finish_order: Vec<String>,
+    slept: Vec<Duration>,
 }
 
 /// Cheap to clone: clones share routes and the request log.
@@ -74,8 +98,38 @@ impl FakeServer {
         self.on(method, path, 200, fixture_json(fixture));
     }
 
+    /// Answers for `path` take this long on the virtual clock.
+    pub fn delay(&self, path: &str, delay: Duration) {
+        self.0.borrow_mut().delays.insert(path.to_string(), delay);
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.0.borrow().requests.clone()
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.0.borrow().max_in_flight
+    }
+
+    /// When each request started, on the virtual clock, in start order.
+    pub fn start_times(&self) -> Vec<Duration> {
+        self.0.borrow().start_times.clone()
+    }
+
+    /// Paths in the order their answers were delivered.
+    pub fn finish_order(&self) -> Vec<String> {
+        self.0.borrow().finish_order.clone()
+    }
+
+    /// Virtual time passed so far.
+    pub fn elapsed(&self) -> Duration {
+        self.0.borrow().clock
+    }
+
+    /// Waits with nothing in flight (retry pauses), in order.
+    pub fn slept(&self) -> Vec<Duration> {
+        self.0.borrow().slept.clone()
     }
 
     /// Requests other than token requests, as `METHOD path?query`.
@@ -91,13 +145,9 @@ impl FakeServer {
     }
 }
 
-impl HttpClient for FakeServer {
-    fn send(&self, request: &Request) -> Result<Response, TransportError> {
-        let mut state = self.0.borrow_mut();
-        state.requests.push(request.clone());
-        let path = request.url.split_once("://").unwrap().1;
-        let path = &path[path.find('/').unwrap_or(path.len())..];
-        let path = path.split('?').next().unwrap().to_string();
+impl FakeServer {
+    fn answer(state: &mut State, request: &Request) -> Outcome {
+        let path = path_of(&request.url);
         if path == "/v1/oauth" || path == "/api/v3/oauth/token" {
             state.tokens_issued += 1;
             let body =
@@ -111,11 +161,60 @@ impl HttpClient for FakeServer {
         };
         match answer {
             Answer::Reply(response) if response.body.len() > request.max_response_bytes => {
-                Err(TransportError { kind: TransportErrorKind::TooLarge, message: "too large".into() })
+                Err(TransportError::describe(Failure::TooLarge, "h"))
             }
             Answer::Reply(response) => Ok(response),
             Answer::Fail(kind) => Err(TransportError { kind, message: format!("simulated {kind:?}") }),
         }
+    }
+}
+
+/// The path of a URL, without its query.
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    let path = &rest[rest.find('/').unwrap_or(rest.len())..];
+    path.split('?').next().unwrap().to_string()
+}
+
+impl HttpClient for FakeServer {
+    fn start(&self, request: &Request) -> Ticket {
+        let mut state = self.0.borrow_mut();
+        state.requests.push(request.clone());
+        let outcome = Self::answer(&mut state, request);
+        let path = path_of(&request.url);
+        let done_at = state.clock + state.delays.get(&path).copied().unwrap_or_default();
+        state.next_ticket += 1;
+        let ticket = state.next_ticket;
+        let now = state.clock;
+        state.start_times.push(now);
+        state.in_flight.push(InFlight { ticket, path, done_at, outcome });
+        state.max_in_flight = state.max_in_flight.max(state.in_flight.len());
+        ticket
+    }
+
+    fn wait(&self, timeout: Option<Duration>) -> Option<(Ticket, Outcome)> {
+        let mut state = self.0.borrow_mut();
+        let next =
+            (0..state.in_flight.len()).min_by_key(|&i| (state.in_flight[i].done_at, state.in_flight[i].ticket))?;
+        let done_at = state.in_flight[next].done_at;
+        if let Some(limit) = timeout.map(|t| state.clock + t).filter(|limit| *limit < done_at) {
+            state.clock = limit;
+            return None;
+        }
+        state.clock = state.clock.max(done_at);
+        let finished = state.in_flight.remove(next);
+        state.finish_order.push(finished.path);
+        Some((finished.ticket, finished.outcome))
+    }
+
+    fn now(&self) -> Instant {
+        *EPOCH + self.0.borrow().clock
+    }
+
+    fn sleep(&self, duration: Duration) {
+        let mut state = self.0.borrow_mut();
+        state.clock += duration;
+        state.slept.push(duration);
     }
 }
 
@@ -143,14 +242,13 @@ pub fn settings_with(extra: &[(&str, ParamValue)]) -> Settings {
     Settings::from_params(base.iter().chain(extra).map(|(k, v)| (k.to_string(), v.clone()))).unwrap()
 }
 
-/// A client of the fake server whose retries record their waits instead of sleeping.
+/// A client of the fake server.
 pub fn client(server: &FakeServer) -> Client<FakeServer> {
     client_with(server, &[])
 }
 
 pub fn client_with(server: &FakeServer, params: &[(&str, ParamValue)]) -> Client<FakeServer> {
-    let retry = crate::api::retry::RetryPolicy { sleep: record_sleep, ..Default::default() };
-    Client::new(server.clone(), settings_with(params)).with_retry(retry)
+    Client::new(server.clone(), settings_with(params))
 }
 
 /// Answers the session, actor and rule lookups of the reference's alert tests.
@@ -161,18 +259,4 @@ pub fn session_server() -> FakeServer {
     server.on_fixture(Method::Get, "/v2/alert-rules/rule-id-abc-123", "rule_response.json");
     server.on(Method::Post, "/v1/sessions/change-state", 200, serde_json::json!({}));
     server
-}
-
-thread_local! {
-    static SLEPT: RefCell<Vec<std::time::Duration>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A retry sleep that only records how long it would have waited.
-pub fn record_sleep(d: std::time::Duration) {
-    SLEPT.with(|s| s.borrow_mut().push(d));
-}
-
-/// The waits recorded on this thread so far.
-pub fn slept() -> Vec<std::time::Duration> {
-    SLEPT.with(|s| s.borrow().clone())
 }

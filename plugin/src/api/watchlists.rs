@@ -7,25 +7,50 @@ use serde_json::{Value, json};
 
 const PAGE_SIZE: usize = 100;
 
-/// Every item under `key` of a list endpoint paged by `page` (from 1) and `size_key`; a short
-/// page is the last.
-fn all_pages<H: HttpClient>(client: &Client<H>, path: &str, key: &str, size_key: &str) -> Result<Vec<Value>> {
-    let mut all = Vec::new();
-    for page in 1.. {
-        let answer: Value = client.json(Call::get(path).query("page", page).query(size_key, PAGE_SIZE))?;
-        let batch = answer.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
-        let full = batch.len() >= PAGE_SIZE;
+/// A page (from 1) of a list endpoint paged by `page` and `size_key`.
+fn page_call(path: &str, size_key: &'static str, page: usize) -> Call<'static> {
+    Call::get(path).query("page", page).query(size_key, PAGE_SIZE)
+}
+
+/// The items under `key` of one page.
+fn items(answer: Value, key: &str) -> Vec<Value> {
+    match answer {
+        Value::Object(mut map) => match map.remove(key) {
+            Some(Value::Array(items)) => items,
+            _ => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+/// Every item under `key` of a list endpoint, given its first page; a short page is the last.
+fn rest_of_pages<H: HttpClient>(
+    client: &Client<H>,
+    path: &str,
+    key: &str,
+    size_key: &'static str,
+    mut all: Vec<Value>,
+) -> Result<Vec<Value>> {
+    let mut last_len = all.len();
+    let mut page = 2;
+    while last_len >= PAGE_SIZE {
+        let batch = items(client.json(page_call(path, size_key, page))?, key);
+        last_len = batch.len();
         all.extend(batch);
-        if !full {
-            break;
-        }
+        page += 1;
     }
     Ok(all)
 }
 
 /// Every watchlist of the tenant.
 pub fn list<H: HttpClient>(client: &Client<H>) -> Result<Vec<Value>> {
-    all_pages(client, "/v2/watchlists", "watchlists", "pageSize")
+    let first = items(client.json(first_page_call())?, "watchlists");
+    rest_of_pages(client, "/v2/watchlists", "watchlists", "pageSize", first)
+}
+
+/// The first page of watchlists, where [`find_in`] looks (as the reference does).
+pub fn first_page_call() -> Call<'static> {
+    page_call("/v2/watchlists", "pageSize", 1)
 }
 
 /// Whether text reads as a UUID by Python's rules: 32 hex digits once `urn:uuid:`, braces and
@@ -40,8 +65,12 @@ pub fn is_uuid(text: &str) -> bool {
 /// The id of the watchlist of a type (`DEPARTING_EMPLOYEE`) or of a CUSTOM watchlist's title,
 /// looked up on the first page as the reference does; `None` when there is none.
 pub fn find_id<H: HttpClient>(client: &Client<H>, type_or_title: &str) -> Result<Option<String>> {
-    let answer: Value = client.json(Call::get("/v2/watchlists").query("page", 1).query("pageSize", PAGE_SIZE))?;
-    let lists = answer.get("watchlists").and_then(Value::as_array).cloned().unwrap_or_default();
+    Ok(find_in(&client.json(first_page_call())?, type_or_title))
+}
+
+/// [`find_id`] in an answer to [`first_page_call`].
+pub fn find_in(first_page: &Value, type_or_title: &str) -> Option<String> {
+    let lists = first_page.get("watchlists").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let text = |w: &Value, k: &str| w.get(k).and_then(Value::as_str).map(String::from);
     let by_type = lists.iter().find(|w| text(w, "listType").as_deref() == Some(type_or_title));
     let by_title = || {
@@ -49,7 +78,7 @@ pub fn find_id<H: HttpClient>(client: &Client<H>, type_or_title: &str) -> Result
             text(w, "listType").as_deref() == Some("CUSTOM") && text(w, "title").as_deref() == Some(type_or_title)
         })
     };
-    Ok(by_type.or_else(by_title).and_then(|w| text(w, "watchlistId")))
+    by_type.or_else(by_title).and_then(|w| text(w, "watchlistId"))
 }
 
 /// The `watchlist` argument as an id: a UUID is used as is, a type or title is looked up.
@@ -57,16 +86,22 @@ pub fn resolve<H: HttpClient>(client: &Client<H>, watchlist: &str) -> Result<Str
     if is_uuid(watchlist) {
         return Ok(watchlist.to_string());
     }
-    find_id(client, watchlist)?.ok_or_else(|| {
+    resolve_in(&client.json(first_page_call())?, watchlist)
+}
+
+/// [`resolve`] of a type or title in an answer to [`first_page_call`].
+pub fn resolve_in(first_page: &Value, watchlist: &str) -> Result<String> {
+    find_in(first_page, watchlist).ok_or_else(|| {
         Error::NotFound(format!(
             "Invalid Watchlist type: {watchlist}, run !code42-watchlists-list to get a list of available Watchlists."
         ))
     })
 }
 
-/// The id of the watchlist of `list_type`, created when the tenant has none.
-pub fn ensure<H: HttpClient>(client: &Client<H>, list_type: &str) -> Result<String> {
-    if let Some(id) = find_id(client, list_type)? {
+/// The id of the watchlist of `list_type` in an answer to [`first_page_call`], or of a new one
+/// created when the tenant has none.
+pub fn ensure_in<H: HttpClient>(client: &Client<H>, first_page: &Value, list_type: &str) -> Result<String> {
+    if let Some(id) = find_in(first_page, list_type) {
         return Ok(id);
     }
     let created: Value = client
@@ -81,7 +116,32 @@ pub fn ensure<H: HttpClient>(client: &Client<H>, list_type: &str) -> Result<Stri
 /// Every member of a watchlist: `{actorId, actorname, addedTime}` (note the API's snake_case
 /// `page_size` here).
 pub fn members<H: HttpClient>(client: &Client<H>, watchlist_id: &str) -> Result<Vec<Value>> {
-    all_pages(client, &format!("/v2/watchlists/{}/members", segment(watchlist_id)), "watchlistMembers", "page_size")
+    members_of(client, &[watchlist_id]).map(|mut lists| lists.remove(0))
+}
+
+/// The members of several watchlists; their first pages are read together.
+pub fn members_of<H: HttpClient>(client: &Client<H>, watchlist_ids: &[&str]) -> Result<Vec<Vec<Value>>> {
+    let paths: Vec<String> = watchlist_ids.iter().map(|id| format!("/v2/watchlists/{}/members", segment(id))).collect();
+    let calls: Vec<Call> = paths.iter().map(|p| page_call(p, "page_size", 1)).collect();
+    let firsts = client.json_all::<Value>(&calls);
+    paths
+        .iter()
+        .zip(firsts)
+        .map(|(path, first)| {
+            rest_of_pages(client, path, "watchlistMembers", "page_size", items(first?, "watchlistMembers"))
+        })
+        .collect()
+}
+
+/// Includes (`add`) or removes the actors of several watchlists together.
+pub fn change_actors_of<H: HttpClient>(
+    client: &Client<H>,
+    watchlist_ids: &[&str],
+    actor_ids: &[&str],
+    add: bool,
+) -> Result<()> {
+    let calls: Vec<Call> = watchlist_ids.iter().map(|id| change_actors_call(id, actor_ids, add)).collect();
+    client.send_all(&calls).into_iter().try_for_each(|r| r.map(drop))
 }
 
 /// Includes (`add`) or removes actors.
@@ -91,11 +151,15 @@ pub fn change_actors<H: HttpClient>(
     actor_ids: &[&str],
     add: bool,
 ) -> Result<()> {
+    client.send(change_actors_call(watchlist_id, actor_ids, add))?;
+    Ok(())
+}
+
+fn change_actors_call(watchlist_id: &str, actor_ids: &[&str], add: bool) -> Call<'static> {
     let action = if add { "add" } else { "delete" };
     let path = format!("/v2/watchlists/{}/included-actors/{action}", segment(watchlist_id));
     // Including an included actor (or removing a removed one) changes nothing: safe to retry.
-    client.send(Call::post(&path, json!({"actorIds": actor_ids, "watchlistId": watchlist_id})).idempotent())?;
-    Ok(())
+    Call::post(path, json!({"actorIds": actor_ids, "watchlistId": watchlist_id})).idempotent()
 }
 
 #[cfg(test)]

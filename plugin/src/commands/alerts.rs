@@ -1,7 +1,7 @@
 //! code42-alert-get, code42-alert-update, code42-alert-resolve (code42-reference.md §5).
 
 use super::CommandResult;
-use crate::alerts::{self, Lookups};
+use crate::alerts;
 use crate::api::{Client, sessions};
 use crate::args::Args;
 use crate::error::{Error, Result};
@@ -36,7 +36,7 @@ fn show<H: HttpClient>(client: &Client<H>, id: &str, title: &str) -> Result<Comm
     let Some(session) = sessions::get(client, id)? else {
         return Ok(no_results());
     };
-    let alert = alerts::enrich(client, session, &mut Lookups::default())?;
+    let alert = alerts::enrich_one(client, session)?;
     let context = alerts::context(&alert);
     let readable = alerts::table(title, std::slice::from_ref(&context));
     Ok(CommandResult::with_outputs(readable, PREFIX, Some(KEY), json!([context])).raw(alert.details.into()))

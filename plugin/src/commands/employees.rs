@@ -45,11 +45,17 @@ struct Member {
     watchlist_id: String,
 }
 
+/// The user's actor and the first page of watchlists, read together.
+fn actor_and_watchlists<H: HttpClient>(client: &Client<H>, username: &str) -> Result<(Value, Value)> {
+    let (actor, lists) = client.json_pair(actors::by_name_call(username), watchlists::first_page_call());
+    Ok((actors::by_name_answer(username, actor)?, lists?))
+}
+
 /// The user's actor, which must be on the roster's watchlist.
 fn member<H: HttpClient>(client: &Client<H>, roster: Roster, username: &str) -> Result<Member> {
-    let actor = actors::by_name(client, username)?;
+    let (actor, lists) = actor_and_watchlists(client, username)?;
     let actor_id = actors::id_of(&actor)?;
-    let watchlist_id = watchlists::find_id(client, roster.list_type)?.ok_or_else(|| not_on_list(username, roster))?;
+    let watchlist_id = watchlists::find_in(&lists, roster.list_type).ok_or_else(|| not_on_list(username, roster))?;
     let on_list = watchlists::members(client, &watchlist_id)?
         .iter()
         .any(|m| m.get("actorId").and_then(Value::as_str) == Some(&actor_id));
@@ -67,8 +73,9 @@ fn add<H: HttpClient>(
     username: &str,
     profile: Map<String, Value>,
 ) -> Result<String> {
-    let actor_id = actors::id_of(&actors::by_name(client, username)?)?;
-    let watchlist_id = watchlists::ensure(client, roster.list_type)?;
+    let (actor, lists) = actor_and_watchlists(client, username)?;
+    let actor_id = actors::id_of(&actor)?;
+    let watchlist_id = watchlists::ensure_in(client, &lists, roster.list_type)?;
     watchlists::change_actors(client, &watchlist_id, &[&actor_id], true)?;
     if !profile.is_empty() {
         actors::update(client, &actor_id, profile)?;
@@ -82,37 +89,41 @@ fn remove<H: HttpClient>(client: &Client<H>, roster: Roster, username: &str) -> 
     Ok(m.actor_id)
 }
 
-/// Members of the roster with their actor profiles, in list order.
-fn members_with_profiles<H: HttpClient>(client: &Client<H>, roster: Roster) -> Result<Vec<(Value, Value)>> {
-    let Some(id) = watchlists::find_id(client, roster.list_type)? else { return Ok(vec![]) };
-    let mut all = Vec::new();
-    for member in watchlists::members(client, &id)? {
-        let actor_id = member.get("actorId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let profile = actors::by_id(client, &actor_id)?.unwrap_or(Value::Null);
-        all.push((member, profile));
-    }
-    Ok(all)
+fn actor_id_of(member: &Value) -> &str {
+    member.get("actorId").and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Whether a member passes the `filtertype` argument.
-fn passes<H: HttpClient>(
+/// Members of the roster with their actor profiles (read together), in list order.
+fn members_with_profiles<H: HttpClient>(client: &Client<H>, roster: Roster) -> Result<Vec<(Value, Value)>> {
+    let Some(id) = watchlists::find_id(client, roster.list_type)? else { return Ok(vec![]) };
+    let members = watchlists::members(client, &id)?;
+    let ids: Vec<&str> = members.iter().map(actor_id_of).collect();
+    let profiles = actors::by_ids(client, &ids)?;
+    Ok(members.iter().cloned().zip(profiles.into_iter().map(|p| p.unwrap_or(Value::Null))).collect())
+}
+
+/// Which of the candidates pass the `filtertype` argument; alert sessions are asked about
+/// together.
+fn passing<H: HttpClient>(
     client: &Client<H>,
     filter: &str,
-    member: &Value,
-    profile: &Value,
+    candidates: &[(Value, Value)],
     now_ms: i64,
-) -> Result<bool> {
-    let actor_id = member.get("actorId").and_then(Value::as_str).unwrap_or_default();
+) -> Result<Vec<bool>> {
     let window = match filter {
         "EXFILTRATION_24_HOURS" => DAY_MS,
         "EXFILTRATION_30_DAYS" => 30 * DAY_MS,
         "LEAVING_TODAY" => {
             let today = DateTime::from_timestamp_millis(now_ms).map(|d| d.format("%Y-%m-%d").to_string());
-            return Ok(profile.get("endDate").and_then(Value::as_str) == today.as_deref());
+            return Ok(candidates
+                .iter()
+                .map(|(_, profile)| profile.get("endDate").and_then(Value::as_str) == today.as_deref())
+                .collect());
         }
-        _ => return Ok(true),
+        _ => return Ok(vec![true; candidates.len()]),
     };
-    sessions::actor_has_alerts_since(client, actor_id, now_ms - window)
+    let ids: Vec<&str> = candidates.iter().map(|(member, _)| actor_id_of(member)).collect();
+    sessions::actors_with_alerts_since(client, &ids, now_ms - window)
 }
 
 /// The `results` argument: at least 1.
@@ -154,6 +165,8 @@ fn no_results(prefix: &str) -> CommandResult {
 }
 
 /// Members passing the filter (and, for risk tags, on every tag's list), at most `results`.
+/// Candidates are checked a round at a time, each round no larger than the places left, so no
+/// more is asked than checking them one by one would ask.
 fn select<H: HttpClient>(
     client: &Client<H>,
     roster: Roster,
@@ -163,15 +176,17 @@ fn select<H: HttpClient>(
 ) -> Result<Vec<(Value, Value)>> {
     let limit = results_limit(args)?;
     let filter = args.get("filtertype").unwrap_or("OPEN");
+    let mut candidates = members_with_profiles(client, roster)?
+        .into_iter()
+        .filter(|(member, _)| required_lists.iter().all(|ids| ids.iter().any(|id| id == actor_id_of(member))));
     let mut chosen = Vec::new();
-    for (member, profile) in members_with_profiles(client, roster)? {
-        let id = member.get("actorId").and_then(Value::as_str).unwrap_or_default().to_string();
-        if required_lists.iter().all(|ids| ids.contains(&id)) && passes(client, filter, &member, &profile, now_ms)? {
-            chosen.push((member, profile));
-            if chosen.len() == limit {
-                break;
-            }
+    while chosen.len() < limit {
+        let round: Vec<(Value, Value)> = candidates.by_ref().take(limit - chosen.len()).collect();
+        if round.is_empty() {
+            break;
         }
+        let verdicts = passing(client, filter, &round, now_ms)?;
+        chosen.extend(round.into_iter().zip(verdicts).filter(|(_, ok)| *ok).map(|(candidate, _)| candidate));
     }
     Ok(chosen)
 }
@@ -241,19 +256,27 @@ pub fn high_risk_get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<C
     Ok(roster_result(HIGH_RISK, "Retrieve high risk employee", outputs, json!(username)))
 }
 
+/// The actor ids on each tag's watchlist (none for a tag the tenant has no watchlist of).
+fn tag_members<H: HttpClient>(client: &Client<H>, tags: &[String]) -> Result<Vec<Vec<String>>> {
+    if tags.is_empty() {
+        return Ok(vec![]);
+    }
+    let lists = client.json(watchlists::first_page_call())?;
+    let ids: Vec<Option<String>> = tags.iter().map(|tag| watchlists::find_in(&lists, tag)).collect();
+    let known: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
+    let mut members = watchlists::members_of(client, &known)?.into_iter();
+    Ok(ids
+        .iter()
+        .map(|id| match id {
+            Some(_) => members.next().unwrap_or_default().iter().map(|m| actor_id_of(m).to_string()).collect(),
+            None => vec![],
+        })
+        .collect())
+}
+
 /// With `risktags`, only members who are on every tag's watchlist.
 pub fn high_risk_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
-    let mut tag_members = Vec::new();
-    for tag in args.list("risktags") {
-        let ids = match watchlists::find_id(client, &tag)? {
-            Some(id) => watchlists::members(client, &id)?
-                .iter()
-                .filter_map(|m| m.get("actorId").and_then(Value::as_str).map(String::from))
-                .collect(),
-            None => vec![],
-        };
-        tag_members.push(ids);
-    }
+    let tag_members = tag_members(client, &args.list("risktags"))?;
     let chosen = select(client, HIGH_RISK, args, now_ms, &tag_members)?;
     Ok(listing(
         HIGH_RISK,
@@ -268,13 +291,19 @@ pub fn high_risk_get_all<H: HttpClient>(client: &Client<H>, args: &Args, now_ms:
 pub fn change_risk_tags<H: HttpClient>(client: &Client<H>, args: &Args, add: bool) -> Result<CommandResult> {
     let username = args.required("username")?;
     let tags_text = args.required("risktags")?;
-    let actor_id = actors::id_of(&actors::by_name(client, username)?)?;
-    for tag in args.list("risktags") {
-        let watchlist = if add { Some(watchlists::ensure(client, &tag)?) } else { watchlists::find_id(client, &tag)? };
-        if let Some(id) = watchlist {
-            watchlists::change_actors(client, &id, &[&actor_id], add)?;
-        }
+    let (actor, lists) = actor_and_watchlists(client, username)?;
+    let actor_id = actors::id_of(&actor)?;
+    let mut tags = args.list("risktags");
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|tag| seen.insert(tag.clone()));
+    let mut watchlist_ids = Vec::new();
+    for tag in &tags {
+        let watchlist =
+            if add { Some(watchlists::ensure_in(client, &lists, tag)?) } else { watchlists::find_in(&lists, tag) };
+        watchlist_ids.extend(watchlist);
     }
+    let ids: Vec<&str> = watchlist_ids.iter().map(String::as_str).collect();
+    watchlists::change_actors_of(client, &ids, &[&actor_id], add)?;
     let outputs = json!({"UserID": actor_id, "Username": username, "RiskTags": tags_text});
     let title = if add { "Code42 Risk Tags Added" } else { "Code42 Risk Tags Removed" };
     Ok(roster_result(HIGH_RISK, title, outputs, json!(actor_id)))

@@ -37,8 +37,14 @@ pub fn list<H: HttpClient>(client: &Client<H>) -> Result<CommandResult> {
 /// Adds or removes the user's actor; the outputs echo the arguments as the reference does.
 pub fn change_user<H: HttpClient>(client: &Client<H>, args: &Args, add: bool) -> Result<CommandResult> {
     let (username, watchlist) = (args.required("username")?, args.required("watchlist")?);
-    let actor_id = actors::id_of(&actors::by_name(client, username)?)?;
-    let watchlist_id = watchlists::resolve(client, watchlist)?;
+    let (actor_id, watchlist_id) = if watchlists::is_uuid(watchlist) {
+        (actors::id_of(&actors::by_name(client, username)?)?, watchlist.to_string())
+    } else {
+        // The actor and the watchlists do not depend on each other: read them together.
+        let (actor, lists) = client.json_pair(actors::by_name_call(username), watchlists::first_page_call());
+        let actor_id = actors::id_of(&actors::by_name_answer(username, actor)?)?;
+        (actor_id, watchlists::resolve_in(&lists?, watchlist)?)
+    };
     watchlists::change_actors(client, &watchlist_id, &[&actor_id], add)?;
     let outputs = json!({"Watchlist": watchlist, "Username": username, "Success": true});
     let prefix = if add { "Code42.UsersAddedToWatchlists" } else { "Code42.UsersRemovedFromWatchlists" };

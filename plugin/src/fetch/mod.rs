@@ -8,10 +8,11 @@
 mod legacy_events;
 pub mod state;
 
-use crate::alerts::{self, Lookups};
+use crate::alerts::{self, Alert, Lookups};
 use crate::api::{Client, sessions};
 use crate::error::Result;
 use crate::http::HttpClient;
+use crate::params::Settings;
 use serde_json::{Value, json};
 use sessions::SessionQuery;
 use state::FetchState;
@@ -43,19 +44,13 @@ pub struct FetchResult {
 pub fn fetch_incidents<H: HttpClient>(client: &Client<H>, last_run: Option<&str>, now_ms: i64) -> Result<FetchResult> {
     let mut state = FetchState::parse(last_run)?;
     let settings = client.settings();
-    let mut lookups = Lookups::default();
 
     if !state.pending.is_empty() {
         let take = settings.fetch_limit.min(state.pending.len());
         let ids: Vec<String> = state.pending.drain(..take).collect();
-        let mut incidents = Vec::with_capacity(ids.len());
-        for id in &ids {
-            // A session deleted since it was found has nothing left to report.
-            if let Some(session) = sessions::get(client, id)? {
-                incidents.push(incident(client, session, &mut lookups)?);
-            }
-        }
-        return Ok(FetchResult { incidents, next_run: state });
+        // A session deleted since it was found has nothing left to report.
+        let found: Vec<Value> = sessions::get_many(client, &ids)?.into_iter().flatten().collect();
+        return Ok(FetchResult { incidents: incidents(client, found)?, next_run: state });
     }
 
     let watermark = state.last_fetch.unwrap_or(now_ms - settings.fetch_time.millis());
@@ -83,7 +78,7 @@ pub fn fetch_incidents<H: HttpClient>(client: &Client<H>, last_run: Option<&str>
     at_watermark.extend(fresh.iter().filter(|f| f.0 == last_fetch).map(|f| f.1.clone()));
 
     let rest = fresh.split_off(settings.fetch_limit.min(fresh.len()));
-    let incidents = fresh.into_iter().map(|(_, _, s)| incident(client, s, &mut lookups)).collect::<Result<Vec<_>>>()?;
+    let incidents = incidents(client, fresh.into_iter().map(|(_, _, s)| s).collect())?;
     let next_run = FetchState {
         version: state::VERSION,
         last_fetch: Some(last_fetch),
@@ -117,14 +112,33 @@ fn list_sessions<H: HttpClient>(client: &Client<H>, start: i64) -> Result<Vec<Va
     Ok(all)
 }
 
-/// The incident of one session: derived fields, and file events when `include_files` is set.
-fn incident<H: HttpClient>(client: &Client<H>, session: Value, lookups: &mut Lookups) -> Result<Incident> {
+/// The incidents of these sessions, in order. Their actor and rule lookups and, with
+/// `include_files`, their file events are read in one batch.
+fn incidents<H: HttpClient>(client: &Client<H>, sessions: Vec<Value>) -> Result<Vec<Incident>> {
     let settings = client.settings();
-    let mut alert = alerts::enrich(client, session, lookups)?;
+    let ids: Vec<String> =
+        sessions.iter().map(|s| s.get("sessionId").and_then(Value::as_str).unwrap_or_default().to_string()).collect();
+    let event_calls =
+        if settings.include_files { ids.iter().map(|id| sessions::events_call(id)).collect() } else { vec![] };
+    let mut lookups = Lookups::default();
+    let mut events = lookups.load(client, &sessions, event_calls)?.into_iter();
+    sessions
+        .into_iter()
+        .zip(ids)
+        .map(|(session, id)| {
+            let events = match events.next() {
+                Some(answer) => Some(sessions::events_answer(&id, answer?)?),
+                None => None,
+            };
+            Ok(incident(settings, alerts::enrich(settings, session, &lookups), &id, events))
+        })
+        .collect()
+}
+
+/// The incident of one enriched session, with its file events when they were read.
+fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<(Vec<Value>, u64)>) -> Incident {
     let details = &mut alert.details;
-    if settings.include_files {
-        let id = details.get("sessionId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let (events, total) = sessions::events(client, &id)?;
+    if let Some((events, total)) = events {
         let summary = details.get("exfiltrationSummary").and_then(Value::as_str).unwrap_or_default();
         details.insert("exfiltrationSummary".into(), json!(format!("{total} {summary}").trim_end()));
         let (events, version) =
@@ -136,15 +150,15 @@ fn incident<H: HttpClient>(client: &Client<H>, session: Value, lookups: &mut Loo
     // The reference prints a missing summary as Python's `None`; the session id says more.
     let name = match summary {
         Some(s) => format!("Code42 - {s}"),
-        None => format!("Code42 - {}", details.get("sessionId").and_then(Value::as_str).unwrap_or("alert")),
+        None => format!("Code42 - {}", if id.is_empty() { "alert" } else { id }),
     };
-    Ok(Incident {
+    Incident {
         name,
         occurred: details.get("beginTimeIso").and_then(Value::as_str).unwrap_or_default().to_string(),
         severity: alert.severity.incident_severity(),
         incident_type: settings.incident_type.clone(),
         raw_json: Value::Object(alert.details).to_string(),
-    })
+    }
 }
 
 #[cfg(test)]

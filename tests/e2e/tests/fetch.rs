@@ -141,7 +141,9 @@ async fn faults_mid_run_fail_cleanly_and_nothing_is_lost_or_repeated() {
             }
         }
     }
-    assert!(failures >= 3, "the faults were hit ({failures} failed runs)");
+    // The 500 and the malformed listing fail their runs; the 503 and the broken connections of
+    // reads are retried, and a malformed rule reads as a deleted one.
+    assert!(failures >= 2, "the faults were hit ({failures} failed runs)");
     drain(&mut instance, &mut state, &mut counts).await;
     assert_exactly_once(&counts, &expected);
 }

@@ -13,6 +13,8 @@ pub enum Fault {
     Delay { millis: u64 },
     /// Send the headers, then break the connection in the middle of the body.
     Drop,
+    /// Close the connection without answering at all.
+    Close,
     /// Answer 200 with a truncated JSON body.
     Malformed,
     /// Never answer.

@@ -14,6 +14,7 @@ use faults::{Fault, FaultRule};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tenant::{SessionSpec, Tenant};
@@ -61,6 +62,7 @@ pub struct RequestRecord {
     pub query: Option<String>,
     /// The bearer token presented, if any (the simulator's own, never a client secret).
     pub bearer: Option<String>,
+    /// The status answered; 0 when the connection was closed without an answer.
     pub status: u16,
 }
 
@@ -72,6 +74,31 @@ pub(crate) struct Shared {
     pub(crate) tokens: Mutex<Tokens>,
     pub(crate) faults: Mutex<Vec<FaultRule>>,
     pub(crate) log: Mutex<Vec<RequestRecord>>,
+    pub(crate) in_flight: InFlight,
+}
+
+/// Requests being answered right now, and the most there have been at once.
+#[derive(Default)]
+pub(crate) struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl InFlight {
+    /// Counts a request in until the guard drops.
+    pub(crate) fn enter(&self) -> InFlightGuard<'_> {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        InFlightGuard(self)
+    }
+}
+
+pub(crate) struct InFlightGuard<'a>(&'a InFlight);
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -108,6 +135,7 @@ impl Simulator {
             tokens: Mutex::new(Tokens::default()),
             faults: Mutex::new(vec![]),
             log: Mutex::new(vec![]),
+            in_flight: InFlight::default(),
         });
         let gateway = gateway_listener.local_addr()?;
         let console = console_listener.local_addr()?;
@@ -170,6 +198,16 @@ impl Simulator {
 
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+    }
+
+    /// The most requests (of both listeners) that were being answered at once since the last
+    /// reset.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.in_flight.most.load(Ordering::SeqCst)
+    }
+
+    pub fn reset_max_in_flight(&self) {
+        self.shared.in_flight.most.store(0, Ordering::SeqCst);
     }
 
     /// Makes every token issued so far invalid, as if it had expired.

@@ -172,6 +172,7 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(String::from);
     let public = path.starts_with("/_sim") || path == "/v1/oauth" || path == "/api/v3/oauth/token";
+    let _counted = (!path.starts_with("/_sim")).then(|| shared.in_flight.enter());
 
     let fault = if path.starts_with("/_sim") { None } else { take_fault(&shared, &path) };
     let response = match fault {
@@ -184,6 +185,19 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
             r
         }
         Some(Fault::Drop) => dropped_connection(),
+        Some(Fault::Close) => {
+            lock_shared(&shared.log).push(RequestRecord {
+                service: service_name(service),
+                method,
+                path,
+                query,
+                bearer,
+                status: 0,
+            });
+            // Unwinding out of the connection's task makes hyper drop the connection without a
+            // response; `resume_unwind` skips the panic hook, so nothing is printed.
+            std::panic::resume_unwind(Box::new("simulated closed connection"));
+        }
         Some(Fault::Redirect { location }) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
         Some(Fault::Malformed) => {
             ([(header::CONTENT_TYPE, "application/json")], "{\"items\": [{\"sessionId\": \"trunc").into_response()
@@ -198,12 +212,8 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
         }
         None => authorize_then_serve(&shared, service, public, bearer.as_deref(), request, next).await,
     };
-    let service_name = match service {
-        Service::Gateway => "gateway",
-        Service::Console => "console",
-    };
     lock_shared(&shared.log).push(RequestRecord {
-        service: service_name,
+        service: service_name(service),
         method,
         path,
         query,
@@ -211,6 +221,13 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
         status: response.status().as_u16(),
     });
     response
+}
+
+fn service_name(service: Service) -> &'static str {
+    match service {
+        Service::Gateway => "gateway",
+        Service::Console => "console",
+    }
 }
 
 async fn authorize_then_serve(

@@ -1,13 +1,14 @@
-//! The WIT glue: generated bindings, the `export!`, conversions between WIT records and the
-//! plugin's types, and the wasi:http transport (through `waki`).
+//! The WIT glue: generated bindings, the `export!`, and conversions between WIT records and the
+//! plugin's types. The wasi:http transport is in [`wasi_http`].
+
+mod wasi_http;
 
 use crate::commands::{CommandResult, Invocation};
 use crate::error::Error;
-use crate::http::{HttpClient, Method, Request, Response, TransportError, TransportErrorKind};
 use crate::integration::Integration;
 use crate::manifest::{self, ParamKind};
 use crate::params::ParamValue;
-use std::time::Duration;
+use wasi_http::WasiHttp;
 
 wit_bindgen::generate!({
     path: "../wit",
@@ -37,12 +38,12 @@ impl Guest for Component {
     }
 }
 
-pub struct InstanceImpl(Integration<WakiHttp>);
+pub struct InstanceImpl(Integration<WasiHttp>);
 
 impl GuestInstance for InstanceImpl {
     fn create(params: Vec<wit::Param>) -> Result<Instance, wit::IntegrationError> {
         let params = params.into_iter().map(|p| (p.name, param_value(p.value)));
-        let integration = Integration::new(WakiHttp, params).map_err(to_wit_error)?;
+        let integration = Integration::new(WasiHttp::default(), params).map_err(to_wit_error)?;
         Ok(Instance::new(InstanceImpl(integration)))
     }
 
@@ -175,80 +176,4 @@ fn to_wit_error(e: Error) -> wit::IntegrationError {
         Error::Transport(m) => wit::IntegrationError::Transport(m),
         Error::Internal(m) => wit::IntegrationError::Internal(m),
     }
-}
-
-/// HTTP over wasi:http. The host enforces the egress policy and its own timeouts; this side
-/// bounds the connect time and how much of a body it reads.
-pub struct WakiHttp;
-
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const READ_CHUNK: u64 = 64 * 1024;
-
-impl HttpClient for WakiHttp {
-    fn send(&self, request: &Request) -> Result<Response, TransportError> {
-        let method = match request.method {
-            Method::Get => waki::Method::Get,
-            Method::Post => waki::Method::Post,
-            Method::Patch => waki::Method::Patch,
-            Method::Delete => waki::Method::Delete,
-        };
-        let mut builder = waki::Client::new().request(method, &request.url).connect_timeout(CONNECT_TIMEOUT);
-        for (name, value) in &request.headers {
-            let name = waki::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| TransportError {
-                kind: TransportErrorKind::Other,
-                message: format!("invalid header name: {e}"),
-            })?;
-            builder = builder.header(name, value.clone());
-        }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let response = builder.send().map_err(transport_error)?;
-        let status = response.status_code();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk(READ_CHUNK).map_err(transport_error)? {
-            body.extend_from_slice(&chunk);
-            if body.len() > request.max_response_bytes {
-                return Err(TransportError {
-                    kind: TransportErrorKind::TooLarge,
-                    message: format!("the response is larger than {} bytes", request.max_response_bytes),
-                });
-            }
-        }
-        Ok(Response { status, headers, body })
-    }
-}
-
-fn transport_error(err: anyhow::Error) -> TransportError {
-    use waki::ErrorCode as E;
-    let (kind, message) = match err.downcast_ref::<E>() {
-        Some(E::HttpRequestDenied) => {
-            (TransportErrorKind::Denied, "the request is not allowed by the host's egress policy".into())
-        }
-        Some(
-            code @ (E::ConnectionTimeout
-            | E::ConnectionReadTimeout
-            | E::ConnectionWriteTimeout
-            | E::HttpResponseTimeout
-            | E::DnsTimeout),
-        ) => (TransportErrorKind::Timeout, format!("timed out ({code:?})")),
-        Some(
-            code @ (E::ConnectionRefused
-            | E::ConnectionTerminated
-            | E::ConnectionLimitReached
-            | E::DestinationNotFound
-            | E::DestinationUnavailable
-            | E::DestinationIpUnroutable
-            | E::DnsError(_)
-            | E::HttpResponseIncomplete),
-        ) => (TransportErrorKind::Connection, format!("connection failed ({code:?})")),
-        Some(code) => (TransportErrorKind::Other, format!("{code:?}")),
-        None => (TransportErrorKind::Other, format!("{err:#}")),
-    };
-    TransportError { kind, message }
 }
