@@ -17,21 +17,34 @@ pub enum LoadedFrom {
     Cache,
 }
 
-/// The file name of a component's artifact for this engine.
-pub fn artifact_name(engine: &Engine, component: &[u8]) -> String {
-    let digest = Sha256::digest(component);
-    let mut hasher = std::hash::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    format!("{}-{:016x}.cwasm", hex::encode(&digest[..16]), hasher.finish())
+/// The SHA-256 of a component, in hex.
+pub fn sha256_hex(component: &[u8]) -> String {
+    hex::encode(Sha256::digest(component))
 }
 
-/// Loads `component` from the cache in `dir`, or compiles it and stores the artifact.
-/// A cache entry that cannot be loaded is replaced, never trusted blindly.
-pub fn load(engine: &Engine, component: &[u8], dir: Option<&Path>) -> Result<(Component, LoadedFrom)> {
+/// The file name of the artifact of the component with that SHA-256 (hex) for this engine.
+pub fn artifact_name(engine: &Engine, sha256_hex: &str) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    format!("{}-{:016x}.cwasm", &sha256_hex[..32.min(sha256_hex.len())], hasher.finish())
+}
+
+/// Loads `component` (whose SHA-256 is `sha256_hex`) from the cache in `dir`, or compiles it
+/// and stores the artifact. A cache entry that cannot be loaded is replaced, never trusted
+/// blindly. On a hit the component's bytes are not read at all.
+///
+/// `engine` need not be able to compile (the runtime's engine is not, so that a start does not
+/// build Cranelift): compiling uses an engine of the same configuration that can.
+pub fn load(
+    engine: &Engine,
+    component: &[u8],
+    sha256_hex: &str,
+    dir: Option<&Path>,
+) -> Result<(Component, LoadedFrom)> {
     let Some(dir) = dir else {
-        return Ok((Component::new(engine, component)?, LoadedFrom::Compiled));
+        return Ok((compile(engine, component)?.0, LoadedFrom::Compiled));
     };
-    let path = dir.join(artifact_name(engine, component));
+    let path = dir.join(artifact_name(engine, sha256_hex));
     if path.exists() {
         // SAFETY: the artifact was written by this code into a directory only this user can
         // write to; wasmtime also checks the engine compatibility header before using it.
@@ -40,16 +53,26 @@ pub fn load(engine: &Engine, component: &[u8], dir: Option<&Path>) -> Result<(Co
             Err(e) => tracing::warn!(path = %path.display(), error = %e, "discarding unusable cached component"),
         }
     }
-    let compiled = Component::new(engine, component).map_err(anyhow::Error::from).context("compiling the component")?;
-    if let Err(e) = store(dir, &path, &compiled) {
+    let (compiled, artifact) = compile(engine, component)?;
+    if let Err(e) = store(dir, &path, &artifact) {
         tracing::warn!(path = %path.display(), error = %e, "could not cache the compiled component");
     }
     Ok((compiled, LoadedFrom::Compiled))
 }
 
-fn store(dir: &Path, path: &PathBuf, component: &Component) -> Result<()> {
+/// Compiles `component` for `engine`'s configuration: the component, and its artifact.
+fn compile(engine: &Engine, component: &[u8]) -> Result<(Component, Vec<u8>)> {
+    let compiler = crate::runtime::compiling_engine()?;
+    let artifact =
+        compiler.precompile_component(component).map_err(anyhow::Error::from).context("compiling the component")?;
+    // SAFETY: the artifact was just produced by an engine of the same configuration.
+    let compiled = unsafe { Component::deserialize(engine, &artifact) }?;
+    Ok((compiled, artifact))
+}
+
+fn store(dir: &Path, path: &PathBuf, artifact: &[u8]) -> Result<()> {
     create_private_dir(dir)?;
-    crate::atomic_file::write(path, &component.serialize()?)
+    crate::atomic_file::write(path, artifact)
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {

@@ -3,7 +3,8 @@
 //! connection is made.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// `scheme://host:port`, the unit the policy allows.
@@ -119,6 +120,50 @@ pub struct EgressHooks {
     pub policy: EgressPolicy,
     /// Requests refused so far, as `METHOD scheme://authority/path` (for reports and tests).
     pub denied: Vec<String>,
+    /// Time with at least one request waiting for its answer.
+    pub network: NetworkClock,
+}
+
+/// Wall time spent waiting on the network, overlapping requests counted once: what a call
+/// spends "in round trips", to tell it apart from the host's and the guest's own time.
+#[derive(Clone, Default)]
+pub struct NetworkClock(Arc<Mutex<ClockState>>);
+
+#[derive(Default)]
+struct ClockState {
+    waiting: usize,
+    since: Option<Instant>,
+    total: Duration,
+}
+
+/// One request waiting for its answer, until dropped (also when the guest gives up on it).
+struct Waiting(NetworkClock);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        let mut s = (self.0).0.lock().unwrap_or_else(|e| e.into_inner());
+        s.waiting -= 1;
+        if s.waiting == 0 {
+            let since = s.since.take().expect("set when the first request began");
+            s.total += since.elapsed();
+        }
+    }
+}
+
+impl NetworkClock {
+    fn begin(&self) -> Waiting {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if s.waiting == 0 {
+            s.since = Some(Instant::now());
+        }
+        s.waiting += 1;
+        Waiting(self.clone())
+    }
+
+    /// Time spent waiting so far.
+    pub fn total(&self) -> Duration {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).total
+    }
 }
 
 type SendFuture = Box<
@@ -153,38 +198,51 @@ impl WasiHttpHooks for EgressHooks {
         let options = self.policy.clamp(options);
         let max_body = self.policy.max_request_bytes;
         let caps = (self.policy.max_json_response_bytes, self.policy.max_response_bytes);
+        let waiting = self.network.begin();
         Box::new(async move {
-            use http_body_util::{BodyExt, Full, Limited};
-            // A guest (waki) starts the request before it writes the body, so the body would go
-            // out chunked while the server may already answer and close: the client then sees an
-            // incomplete message. Requests are small JSON: send them whole, with a length.
-            let (parts, body) = request.into_parts();
-            let bytes = Limited::new(body, max_body)
-                .collect()
-                .await
-                .map_err(|_| HttpError::HttpRequestBodySize(Some(max_body as u64)))?
-                .to_bytes();
-            let body = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
-            let request = http::Request::from_parts(parts, body);
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
-            // The guest checks sizes too; the host does not rely on it.
-            let cap = response_cap(caps, response.headers());
-            let announced =
-                response.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-            if announced.is_some_and(|n| n > cap as u64) {
-                return Err(HttpError::HttpResponseBodySize(announced));
-            }
-            let response = response.map(|body| {
-                Limited::new(body, cap)
-                    .map_err(move |e| match e.downcast::<HttpError>() {
-                        Ok(inner) => *inner,
-                        Err(_) => HttpError::HttpResponseBodySize(Some(cap as u64)),
-                    })
-                    .boxed_unsync()
-            });
-            Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
+            let answer = send_whole(request, options, max_body, caps).await;
+            drop(waiting);
+            answer
         })
     }
+}
+
+/// Sends a request with its body collected (and capped), and caps the answer.
+async fn send_whole(
+    request: http::Request<WasiBody>,
+    options: RequestOptions,
+    max_body: usize,
+    caps: (usize, usize),
+) -> Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), HttpError>> + Send>), HttpError> {
+    use http_body_util::{BodyExt, Full, Limited};
+    // A guest may start the request before it writes the body, so the body would go out
+    // chunked while the server may already answer and close: the client then sees an
+    // incomplete message. Requests are small JSON: send them whole, with a length.
+    let (parts, body) = request.into_parts();
+    let bytes = Limited::new(body, max_body)
+        .collect()
+        .await
+        .map_err(|_| HttpError::HttpRequestBodySize(Some(max_body as u64)))?
+        .to_bytes();
+    let body = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
+    let request = http::Request::from_parts(parts, body);
+    let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+    // The guest checks sizes too; the host does not rely on it.
+    let cap = response_cap(caps, response.headers());
+    let announced =
+        response.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > cap as u64) {
+        return Err(HttpError::HttpResponseBodySize(announced));
+    }
+    let response = response.map(|body| {
+        Limited::new(body, cap)
+            .map_err(move |e| match e.downcast::<HttpError>() {
+                Ok(inner) => *inner,
+                Err(_) => HttpError::HttpResponseBodySize(Some(cap as u64)),
+            })
+            .boxed_unsync()
+    });
+    Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
 }
 
 #[cfg(test)]

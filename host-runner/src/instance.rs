@@ -7,6 +7,7 @@ use crate::egress::EgressPolicy;
 use crate::error::HostError;
 use crate::runtime::Runtime;
 use crate::sandbox::HostState;
+use std::time::Duration;
 use tokio::time::error::Elapsed;
 use wasmtime::Store;
 use wasmtime::component::ResourceAny;
@@ -18,6 +19,8 @@ pub struct PluginInstance {
     live: Option<Live>,
     /// Egress denials of stores already discarded.
     denied_before: Vec<String>,
+    /// Network time of stores already discarded.
+    network_before: Duration,
 }
 
 struct Live {
@@ -28,7 +31,14 @@ struct Live {
 
 impl PluginInstance {
     pub(crate) async fn create(runtime: Runtime, params: Vec<Param>, policy: EgressPolicy) -> Result<Self, HostError> {
-        let mut instance = PluginInstance { runtime, params, policy, live: None, denied_before: vec![] };
+        let mut instance = PluginInstance {
+            runtime,
+            params,
+            policy,
+            live: None,
+            denied_before: vec![],
+            network_before: Duration::ZERO,
+        };
         instance.revive().await?;
         Ok(instance)
     }
@@ -59,6 +69,7 @@ impl PluginInstance {
         };
         if let Some(live) = self.live.take() {
             self.denied_before.extend(live.store.data().denied_requests().iter().cloned());
+            self.network_before += live.store.data().network_time();
         }
         Err(failure)
     }
@@ -97,6 +108,11 @@ impl PluginInstance {
             tokio::time::timeout(limit, guest.call_fetch_incidents(&mut live.store, live.handle, last_run)).await
         };
         self.settle(outcome)?.map_err(HostError::Integration)
+    }
+
+    /// Wall time this instance's requests spent waiting on the network.
+    pub fn network_time(&self) -> Duration {
+        self.network_before + self.live.as_ref().map_or(Duration::ZERO, |l| l.store.data().network_time())
     }
 
     /// Requests refused by the egress policy during this instance's life.

@@ -23,3 +23,6 @@ pub use sandbox::Limits;
 
 /// The Code42 component, built from `plugin/` for wasm32-wasip2 by this crate's build script.
 pub static CODE42_COMPONENT: &[u8] = include_bytes!(env!("CODE42_COMPONENT_PATH"));
+
+/// The SHA-256 of [`CODE42_COMPONENT`] (hex), computed at build time.
+pub const CODE42_COMPONENT_SHA256: &str = env!("CODE42_COMPONENT_SHA256");

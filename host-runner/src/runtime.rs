@@ -9,8 +9,8 @@ use crate::instance::PluginInstance;
 use crate::sandbox::{HostState, Limits};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 use wasmtime::component::{Component, Linker};
@@ -38,6 +38,9 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     loaded_from: LoadedFrom,
     manifest: OnceCell<IntegrationManifest>,
+    /// The store the manifest was read in, kept for the first instance: a one-command process
+    /// then instantiates the component once, not twice.
+    spare: Mutex<Option<(Store<HostState>, SoarIntegration)>>,
     ticker_stop: Arc<AtomicBool>,
 }
 
@@ -48,17 +51,37 @@ impl Drop for Inner {
 }
 
 /// The engine configuration every runtime uses.
+/// Runtimes run precompiled components only: building Cranelift costs a start ~1.5 MiB and
+/// time it has no use for when the artifact is cached. [`compiling_engine`] compiles.
 pub fn engine() -> Result<Engine> {
+    engine_that_compiles(false)
+}
+
+/// An engine of the same configuration that can compile.
+pub fn compiling_engine() -> Result<Engine> {
+    engine_that_compiles(true)
+}
+
+fn engine_that_compiles(compiles: bool) -> Result<Engine> {
     let mut config = Config::new();
-    config.wasm_component_model(true).epoch_interruption(true);
+    config.wasm_component_model(true).epoch_interruption(true).enable_compiler(compiles);
     Ok(Engine::new(&config)?)
 }
 
 impl Runtime {
     /// Compiles (or loads from the cache) a component and links it against the sandbox.
     pub fn new(component: &[u8], options: RuntimeOptions) -> Result<Self> {
+        Self::with_digest(component, &cache::sha256_hex(component), options)
+    }
+
+    /// The built-in Code42 component, whose digest the build computed.
+    pub fn code42(options: RuntimeOptions) -> Result<Self> {
+        Self::with_digest(crate::CODE42_COMPONENT, crate::CODE42_COMPONENT_SHA256, options)
+    }
+
+    fn with_digest(component: &[u8], sha256_hex: &str, options: RuntimeOptions) -> Result<Self> {
         let engine = engine()?;
-        let (component, loaded_from) = cache::load(&engine, component, options.cache_dir.as_deref())?;
+        let (component, loaded_from) = cache::load(&engine, component, sha256_hex, options.cache_dir.as_deref())?;
         Self::from_component(engine, component, loaded_from, options.limits)
     }
 
@@ -83,7 +106,15 @@ impl Runtime {
             }
         })?;
         Ok(Runtime {
-            inner: Arc::new(Inner { engine, pre, limits, loaded_from, manifest: OnceCell::new(), ticker_stop }),
+            inner: Arc::new(Inner {
+                engine,
+                pre,
+                limits,
+                loaded_from,
+                manifest: OnceCell::new(),
+                spare: Mutex::new(None),
+                ticker_stop,
+            }),
         })
     }
 
@@ -104,8 +135,13 @@ impl Runtime {
         store
     }
 
-    /// Instantiates the component in a fresh store.
+    /// Instantiates the component in a fresh store (or takes the one the manifest was read in).
     pub(crate) async fn instantiate(&self, policy: EgressPolicy) -> Result<(Store<HostState>, SoarIntegration)> {
+        let spare = self.inner.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((mut store, bindings)) = spare {
+            store.data_mut().hooks.policy = policy;
+            return Ok((store, bindings));
+        }
         let mut store = self.store(policy);
         let bindings = self.inner.pre.instantiate_async(&mut store).await?;
         Ok((store, bindings))
@@ -119,7 +155,10 @@ impl Runtime {
                 let (mut store, bindings) = self.instantiate(EgressPolicy::default()).await?;
                 let call = bindings.soar_integration_integration().call_manifest(&mut store);
                 match tokio::time::timeout(self.inner.limits.call_timeout, call).await {
-                    Ok(Ok(manifest)) => Ok(manifest),
+                    Ok(Ok(manifest)) => {
+                        *self.inner.spare.lock().unwrap_or_else(|e| e.into_inner()) = Some((store, bindings));
+                        Ok(manifest)
+                    }
                     Ok(Err(trap)) => Err(HostError::Trap(format!("{trap:#}"))),
                     Err(_) => Err(HostError::Timeout(self.inner.limits.call_timeout)),
                 }

@@ -53,7 +53,7 @@ impl HostState {
             stderr,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: EgressHooks { policy, denied: Vec::new() },
+            hooks: EgressHooks { policy, denied: Vec::new(), network: Default::default() },
             // A guest that outgrows its memory traps instead of limping on in an allocator failure.
             limits: StoreLimitsBuilder::new().memory_size(limits.memory_bytes).trap_on_grow_failure(true).build(),
         }
@@ -68,6 +68,11 @@ impl HostState {
         let from = lines.iter().rposition(|l| l.contains("panicked at")).unwrap_or(lines.len().saturating_sub(1));
         let words = lines.get(from..)?.join(" ");
         (!words.is_empty()).then(|| words.chars().take(500).collect())
+    }
+
+    /// Wall time this store's requests spent waiting on the network (overlaps counted once).
+    pub fn network_time(&self) -> std::time::Duration {
+        self.hooks.network.total()
     }
 
     /// Requests the egress policy refused in this store.

@@ -250,6 +250,32 @@ fn failures_use_the_reference_wrapper_text() {
 }
 
 #[test]
+fn dropped_connections_are_retried_and_stderr_holds_only_the_error_line() {
+    let env = Env::start();
+    let id = env.open_alert();
+    let path = format!("/v1/sessions/{id}");
+    let alert_get = ["--config", "cfg.toml", "run", "code42-alert-get", &format!("id={id}")];
+
+    env.sim.inject(&path, incydr_sim::faults::Fault::Close, 1);
+    let out = env.code42(&alert_get);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing but the command's output without -v");
+    assert!(stdout(&out).contains(&id));
+
+    env.sim.inject(&path, incydr_sim::faults::Fault::Close, 10);
+    let out = env.code42(&alert_get);
+    assert_eq!(out.status.code(), Some(1));
+    let host = env.sim.api_url().trim_start_matches("http://").to_string();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "Failed to execute code42-alert-get command. Error: Error contacting Code42: the connection to {host} \
+             closed before it answered\n"
+        )
+    );
+}
+
+#[test]
 fn commands_and_help_come_from_the_manifest() {
     let env = Env::start();
     let out = env.code42(&["commands"]);

@@ -1,9 +1,9 @@
 //! Alert sessions turned into what commands and incidents show (code42-reference.md §4): the
 //! derived fields, the `Code42.SecurityAlert` context and its table.
 
-use crate::api::{Call, Client, actors, found, rules};
+use crate::api::{Call, Client, actors, decode, found, rules};
 use crate::error::Result;
-use crate::http::HttpClient;
+use crate::http::{HttpClient, Response};
 use crate::markdown::Table;
 use crate::params::Settings;
 use crate::pytime;
@@ -53,7 +53,7 @@ impl Lookups {
         client: &Client<H>,
         sessions: &[Value],
         extra: Vec<Call<'static>>,
-    ) -> Result<Vec<Result<Value>>> {
+    ) -> Result<Vec<Result<Response>>> {
         let mut actor_ids: Vec<&str> = Vec::new();
         let mut rule_ids_wanted: Vec<&str> = Vec::new();
         for session in sessions.iter().filter_map(Value::as_object) {
@@ -74,17 +74,21 @@ impl Lookups {
             .chain(rule_ids_wanted.iter().map(|id| rules::get_call(id)))
             .chain(extra)
             .collect();
-        let mut answers = client.json_all::<Value>(&calls).into_iter();
+        let mut answers = client.send_all(&calls).into_iter().zip(&calls);
+        let mut json = || {
+            let (answer, call) = answers.next().expect("one answer per call");
+            answer.and_then(|response| decode::<Value>(&call.path, &response))
+        };
         for id in actor_ids {
-            let actor = found(answers.next().expect("one answer per call"))?;
+            let actor = found(json())?;
             let name = actor.and_then(|a| a.get("name").and_then(Value::as_str).map(String::from));
             self.actor_names.insert(id.to_string(), name);
         }
         for id in rule_ids_wanted {
-            let rule = rules::answer(answers.next().expect("one answer per call"))?;
+            let rule = rules::answer(json())?;
             self.rules.insert(id.to_string(), rule);
         }
-        Ok(answers.collect())
+        Ok(answers.map(|(answer, _)| answer).collect())
     }
 }
 

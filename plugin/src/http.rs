@@ -179,3 +179,38 @@ pub trait HttpClient {
     /// Waits with nothing in flight.
     fn sleep(&self, duration: Duration);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_said_in_words_that_name_the_host() {
+        let host = "api.us.code42.com";
+        let said = |f: Failure| TransportError::describe(f, host);
+        assert_eq!(said(Failure::Refused).message, "api.us.code42.com refused the connection");
+        assert_eq!(
+            said(Failure::Closed { while_reading_body: false }).message,
+            "the connection to api.us.code42.com closed before it answered"
+        );
+        assert_eq!(said(Failure::NoAnswer).message, "no answer from api.us.code42.com within 60 s");
+        assert_eq!(said(Failure::ConnectTimeout).kind, TransportErrorKind::Timeout);
+        assert_eq!(said(Failure::Denied).kind, TransportErrorKind::Denied);
+        for failure in [
+            Failure::Denied,
+            Failure::NotFound,
+            Failure::Unreachable,
+            Failure::Refused,
+            Failure::ConnectTimeout,
+            Failure::NoAnswer,
+            Failure::Closed { while_reading_body: true },
+            Failure::Tls("its certificate was not accepted"),
+            Failure::TooLarge,
+            Failure::Other("the runtime could not carry it out"),
+        ] {
+            let message = said(failure).message;
+            assert!(message.contains(host), "{message}");
+            assert!(!message.contains("::") && !message.contains("ErrorCode"), "{message}");
+        }
+    }
+}

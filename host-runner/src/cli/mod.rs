@@ -76,18 +76,28 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let filter = match cli.verbose {
-        0 => "warn",
-        1 => "info,cranelift=warn,wasmtime=warn",
+/// Logs on stderr only when asked for (`-v`, or `RUST_LOG`): without it, stderr carries nothing
+/// but a command's error line, and no time is spent setting logging up.
+fn init_logging(verbose: u8) {
+    let from_env = std::env::var_os("RUST_LOG").is_some();
+    if verbose == 0 && !from_env {
+        return;
+    }
+    let filter = match verbose {
+        0 | 1 => "info,cranelift=warn,wasmtime=warn",
         _ => "debug,cranelift=info",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()))
         .init();
-    let runtime = match tokio::runtime::Runtime::new() {
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    // One thread: a command waits on the network, it has nothing to run in parallel.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -134,13 +144,17 @@ pub struct Host {
 
 impl Host {
     pub fn load(cli: &Cli) -> Result<Self> {
-        let component = match &cli.component {
-            Some(path) => std::fs::read(path).with_context(|| format!("reading the component {}", path.display()))?,
-            None => host_runner::CODE42_COMPONENT.to_vec(),
-        };
         let cache_dir =
             if cli.no_cache { None } else { cli.cache_dir.clone().or_else(host_runner::cache::default_dir) };
-        let runtime = Runtime::new(&component, RuntimeOptions { cache_dir, ..Default::default() })?;
+        let options = RuntimeOptions { cache_dir, ..Default::default() };
+        let runtime = match &cli.component {
+            Some(path) => {
+                let component =
+                    std::fs::read(path).with_context(|| format!("reading the component {}", path.display()))?;
+                Runtime::new(&component, options)?
+            }
+            None => Runtime::code42(options)?,
+        };
         tracing::info!(loaded_from = ?runtime.loaded_from(), "component ready");
         Ok(Host { runtime })
     }

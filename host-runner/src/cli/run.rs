@@ -140,6 +140,7 @@ pub async fn run(cli: &Cli, args: &RunArgs) -> Result<(), Failure> {
     let failed =
         |text: String| Failure::failed(scrub.clean(&format!("Failed to execute {} command. Error: {text}", spec.name)));
     let results = instance.execute(&spec.name, &command_args, &invocation).await.map_err(|e| failed(e.to_string()))?;
+    tracing::info!(network_ms = instance.network_time().as_secs_f64() * 1e3, "{} finished", spec.name);
 
     let files_dir = args.files_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut rendered = Vec::new();

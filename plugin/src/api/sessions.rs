@@ -2,8 +2,10 @@
 
 use super::{Call, Client, found, segment};
 use crate::error::{Error, Result};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, Response};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 /// One page of `GET /v1/sessions`.
@@ -72,26 +74,39 @@ pub fn events_call(session_id: &str) -> Call<'static> {
     Call::get(format!("/v1/sessions/{}/events", segment(session_id)))
 }
 
-/// The answer to [`events_call`]: `queryResult.fileEvents` and `queryResult.totalCount`.
-pub fn events_answer(session_id: &str, answer: Value) -> Result<(Vec<Value>, u64)> {
+/// The file events of a session, as the API sent them.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionEvents<'a> {
+    /// `queryResult.fileEvents`: a JSON array, kept as text (attaching events to an incident
+    /// need not build them, only carry them).
+    pub json: &'a str,
+    /// `queryResult.totalCount`, else the number of events.
+    pub total: u64,
+}
+
+/// The answer to [`events_call`], read without building its events.
+pub fn events_answer<'a>(session_id: &str, response: &'a Response) -> Result<SessionEvents<'a>> {
     #[derive(Deserialize)]
-    struct Envelope {
-        #[serde(rename = "queryResult")]
-        query_result: QueryResult,
+    struct Envelope<'a> {
+        #[serde(rename = "queryResult", borrow)]
+        query_result: QueryResult<'a>,
     }
     #[derive(Deserialize)]
-    struct QueryResult {
-        #[serde(rename = "fileEvents", default)]
-        file_events: Vec<Value>,
+    struct QueryResult<'a> {
+        #[serde(rename = "fileEvents", borrow, default)]
+        file_events: Option<&'a RawValue>,
         #[serde(rename = "totalCount", default)]
         total_count: Option<u64>,
     }
-    let envelope: Envelope = serde_json::from_value(answer).map_err(|e| Error::Upstream {
-        status: 200,
+    let unreadable = |e: serde_json::Error| Error::Upstream {
+        status: response.status,
         message: format!("Code42 sent the events of session {session_id} in a shape that could not be read: {e}"),
-    })?;
-    let total = envelope.query_result.total_count.unwrap_or(envelope.query_result.file_events.len() as u64);
-    Ok((envelope.query_result.file_events, total))
+    };
+    let envelope: Envelope = serde_json::from_slice(&response.body).map_err(unreadable)?;
+    let json = envelope.query_result.file_events.map_or("[]", RawValue::get);
+    // Skimmed, not built: it must be an array, and its length is the count when none is given.
+    let count = serde_json::from_str::<Vec<IgnoredAny>>(json).map_err(unreadable)?.len() as u64;
+    Ok(SessionEvents { json, total: envelope.query_result.total_count.unwrap_or(count) })
 }
 
 /// For each actor, whether it has an alert session beginning on or after `since` (epoch ms);

@@ -10,11 +10,11 @@ pub mod state;
 
 use crate::alerts::{self, Alert, Lookups};
 use crate::api::{Client, sessions};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::params::Settings;
 use serde_json::{Value, json};
-use sessions::SessionQuery;
+use sessions::{SessionEvents, SessionQuery};
 use state::FetchState;
 use std::collections::HashSet;
 
@@ -121,30 +121,41 @@ fn incidents<H: HttpClient>(client: &Client<H>, sessions: Vec<Value>) -> Result<
     let event_calls =
         if settings.include_files { ids.iter().map(|id| sessions::events_call(id)).collect() } else { vec![] };
     let mut lookups = Lookups::default();
-    let mut events = lookups.load(client, &sessions, event_calls)?.into_iter();
+    let mut event_answers = lookups.load(client, &sessions, event_calls)?.into_iter();
     sessions
         .into_iter()
         .zip(ids)
         .map(|(session, id)| {
-            let events = match events.next() {
-                Some(answer) => Some(sessions::events_answer(&id, answer?)?),
-                None => None,
-            };
-            Ok(incident(settings, alerts::enrich(settings, session, &lookups), &id, events))
+            let alert = alerts::enrich(settings, session, &lookups);
+            match event_answers.next() {
+                Some(answer) => {
+                    let response = answer?;
+                    incident(settings, alert, &id, Some(sessions::events_answer(&id, &response)?))
+                }
+                None => incident(settings, alert, &id, None),
+            }
         })
         .collect()
 }
 
 /// The incident of one enriched session, with its file events when they were read.
-fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<(Vec<Value>, u64)>) -> Incident {
+fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<SessionEvents>) -> Result<Incident> {
     let details = &mut alert.details;
-    if let Some((events, total)) = events {
+    // v2 events go into the incident as the API sent them, spliced in after the other fields.
+    let mut verbatim = None;
+    if let Some(events) = events {
         let summary = details.get("exfiltrationSummary").and_then(Value::as_str).unwrap_or_default();
-        details.insert("exfiltrationSummary".into(), json!(format!("{total} {summary}").trim_end()));
-        let (events, version) =
-            if settings.v2_events { (events, "2") } else { (events.iter().map(legacy_events::to_v1).collect(), "1") };
-        details.insert("fileevents".into(), Value::Array(events));
-        details.insert("fileevents_version".into(), json!(version));
+        details.insert("exfiltrationSummary".into(), json!(format!("{} {summary}", events.total).trim_end()));
+        if settings.v2_events {
+            verbatim = Some(events.json);
+        } else {
+            let parsed: Vec<Value> = serde_json::from_str(events.json).map_err(|e| Error::Upstream {
+                status: 200,
+                message: format!("Code42 sent file events of session {id} that could not be read: {e}"),
+            })?;
+            details.insert("fileevents".into(), Value::Array(parsed.iter().map(legacy_events::to_v1).collect()));
+            details.insert("fileevents_version".into(), json!("1"));
+        }
     }
     let summary = details.get("exfiltrationSummary").and_then(Value::as_str).filter(|s| !s.is_empty());
     // The reference prints a missing summary as Python's `None`; the session id says more.
@@ -152,13 +163,21 @@ fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<(Vec
         Some(s) => format!("Code42 - {s}"),
         None => format!("Code42 - {}", if id.is_empty() { "alert" } else { id }),
     };
-    Incident {
+    let occurred = details.get("beginTimeIso").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut raw_json = Value::Object(alert.details).to_string();
+    if let Some(events) = verbatim {
+        raw_json.pop(); // the closing brace of a non-empty object
+        raw_json.push_str(",\"fileevents\":");
+        raw_json.push_str(events);
+        raw_json.push_str(",\"fileevents_version\":\"2\"}");
+    }
+    Ok(Incident {
         name,
-        occurred: details.get("beginTimeIso").and_then(Value::as_str).unwrap_or_default().to_string(),
+        occurred,
         severity: alert.severity.incident_severity(),
         incident_type: settings.incident_type.clone(),
-        raw_json: Value::Object(alert.details).to_string(),
-    }
+        raw_json,
+    })
 }
 
 #[cfg(test)]

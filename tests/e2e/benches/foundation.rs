@@ -37,15 +37,20 @@ async fn main() {
     );
 
     let engine = host_runner::runtime::engine().unwrap();
-    let cold: Vec<Duration> = (0..5).map(|_| time(|| cache::load(&engine, component, None).unwrap()).0).collect();
+    let cold: Vec<Duration> = (0..5)
+        .map(|_| time(|| cache::load(&engine, component, host_runner::CODE42_COMPONENT_SHA256, None).unwrap()).0)
+        .collect();
     summary("cold compile (Cranelift)", cold);
 
     let dir = tempfile::tempdir().unwrap();
-    let (_, (_, from)) = time(|| cache::load(&engine, component, Some(dir.path())).unwrap());
+    let (_, (_, from)) =
+        time(|| cache::load(&engine, component, host_runner::CODE42_COMPONENT_SHA256, Some(dir.path())).unwrap());
     assert_eq!(from, LoadedFrom::Compiled);
     let cached: Vec<Duration> = (0..50)
         .map(|_| {
-            let (d, (_, from)) = time(|| cache::load(&engine, component, Some(dir.path())).unwrap());
+            let (d, (_, from)) = time(|| {
+                cache::load(&engine, component, host_runner::CODE42_COMPONENT_SHA256, Some(dir.path())).unwrap()
+            });
             assert_eq!(from, LoadedFrom::Cache);
             d
         })

@@ -20,11 +20,7 @@ pub async fn rogue(limits: host_runner::Limits, policy: EgressPolicy) -> PluginI
 /// One runtime per test binary: the component is compiled once.
 pub fn runtime() -> Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            Runtime::new(host_runner::CODE42_COMPONENT, RuntimeOptions::default()).expect("the component loads")
-        })
-        .clone()
+    RUNTIME.get_or_init(|| Runtime::code42(RuntimeOptions::default()).expect("the component loads")).clone()
 }
 
 pub async fn simulator(config: SimConfig) -> Simulator {
