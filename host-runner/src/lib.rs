@@ -10,7 +10,6 @@ pub mod cache;
 pub mod config;
 pub mod egress;
 pub mod error;
-pub mod file_context;
 pub mod instance;
 pub mod runtime;
 pub mod sandbox;

@@ -11,7 +11,8 @@ use clap::Args;
 use host_runner::PluginInstance;
 use host_runner::bindings::{FetchResult, Incident};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{Value, json};
+use serde_json::Value;
+use soar_results::incidents::IncidentParts;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,13 +42,17 @@ pub struct FetchArgs {
 
 /// An incident as XSOAR's `demisto.incidents()` takes it.
 pub fn incident_json(incident: &Incident) -> Value {
-    json!({
-        "name": incident.name,
-        "occurred": incident.occurred,
-        "severity": incident.severity,
-        "type": incident.incident_type,
-        "rawJSON": incident.raw_json,
-    })
+    soar_results::incidents::incident_json(parts(incident))
+}
+
+fn parts(incident: &Incident) -> IncidentParts<'_> {
+    IncidentParts {
+        name: &incident.name,
+        occurred: &incident.occurred,
+        severity: incident.severity,
+        incident_type: incident.incident_type.as_deref(),
+        raw_json: &incident.raw_json,
+    }
 }
 
 fn read_state(path: &Path) -> Result<Option<String>, Failure> {
@@ -132,10 +137,9 @@ pub async fn run(cli: &Cli, args: &FetchArgs) -> Result<(), Failure> {
     if !args.watch {
         let result = runner.fetch().await?;
         runner.deliver(&result, false)?;
-        let next_run: Value = serde_json::from_str(&result.next_run_json)
-            .map_err(|e| Failure::failed(format!("The integration returned a last-run state that is not JSON: {e}")))?;
-        let incidents: Vec<Value> = result.incidents.iter().map(incident_json).collect();
-        println!("{}", runner.scrub.clean(&json!({"incidents": incidents, "last_run": next_run}).to_string()));
+        let answer = soar_results::incidents::fetch_json(result.incidents.iter().map(parts), &result.next_run_json)
+            .map_err(Failure::failed)?;
+        println!("{}", runner.scrub.clean(&answer.to_string()));
         return runner.save(&result);
     }
 

@@ -2,21 +2,8 @@
 
 use anyhow::{Context as _, Result};
 use host_runner::bindings::FileEntry;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use soar_results::envelope::FileView;
 use std::path::{Path, PathBuf};
-
-/// A file as written, for the JSON output.
-#[derive(Debug, Clone, Serialize)]
-pub struct WrittenFile {
-    pub name: String,
-    pub path: String,
-    pub size: u64,
-    pub sha256: String,
-    /// Its XSOAR `File` context.
-    #[serde(skip)]
-    pub context: serde_json::Value,
-}
 
 /// The last component of a name the integration suggested, with anything that could leave the
 /// directory (separators, `..`, control characters) taken out.
@@ -40,7 +27,7 @@ fn free_path(dir: &Path, name: &str) -> PathBuf {
     (1..).map(|n| dir.join(format!("{stem}-{n}{ext}"))).find(|p| !p.exists()).expect("some suffix is free")
 }
 
-pub fn write_all(dir: &Path, entries: &[FileEntry]) -> Result<Vec<WrittenFile>> {
+pub fn write_all(dir: &Path, entries: &[FileEntry]) -> Result<Vec<FileView>> {
     if entries.is_empty() {
         return Ok(vec![]);
     }
@@ -51,14 +38,7 @@ pub fn write_all(dir: &Path, entries: &[FileEntry]) -> Result<Vec<WrittenFile>> 
             let name = safe_name(&entry.name);
             let path = free_path(dir, &name);
             host_runner::atomic_file::write(&path, &entry.data)?;
-            let path = path.display().to_string();
-            Ok(WrittenFile {
-                context: host_runner::file_context::describe(&name, &path, &entry.data),
-                name,
-                path,
-                size: entry.data.len() as u64,
-                sha256: hex::encode(Sha256::digest(&entry.data)),
-            })
+            Ok(FileView::saved(name, path.display().to_string(), &entry.data))
         })
         .collect()
 }
@@ -84,9 +64,13 @@ mod tests {
         let entry = |data: &[u8]| FileEntry { name: "../r.txt".into(), data: data.to_vec() };
         let first = write_all(dir.path(), &[entry(b"one")]).unwrap();
         let second = write_all(dir.path(), &[entry(b"two")]).unwrap();
-        assert!(first[0].path.ends_with("r.txt"));
-        assert!(second[0].path.ends_with("r-1.txt"));
-        assert_eq!(std::fs::read(&first[0].path).unwrap(), b"one");
+        let path = |f: &FileView| match &f.delivery {
+            soar_results::envelope::Delivery::Path { path } => path.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(path(&first[0]).ends_with("r.txt"));
+        assert!(path(&second[0]).ends_with("r-1.txt"));
+        assert_eq!(std::fs::read(path(&first[0])).unwrap(), b"one");
         assert_eq!(second[0].size, 3);
     }
 }

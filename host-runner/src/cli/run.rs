@@ -146,7 +146,7 @@ pub async fn run(cli: &Cli, args: &RunArgs) -> Result<(), Failure> {
     let mut rendered = Vec::new();
     for result in &results {
         let written = files::write_all(&files_dir, &result.files).map_err(|e| failed(format!("{e:#}")))?;
-        rendered.push(output::ResultView::new(result, written).map_err(|e| failed(format!("{e:#}")))?);
+        rendered.push(output::view(result, written).map_err(failed)?);
     }
     if let Some(path) = &args.context {
         context::update_file(path, context_json.as_deref(), &rendered).map_err(|e| failed(format!("{e:#}")))?;
