@@ -15,10 +15,18 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("client_secret", "CODE42_CLIENT_SECRET"),
 ];
 
+/// The key of the bearer token callers of `code42 serve` must present; not an integration
+/// parameter, so the file may hold it beside them.
+pub const SERVICE_TOKEN: &str = "service_token";
+/// The environment variable that overrides [`SERVICE_TOKEN`].
+pub const SERVICE_TOKEN_ENV: &str = "CODE42_SERVICE_TOKEN";
+
 /// A checked configuration, ready to create an instance from.
 #[derive(Clone)]
 pub struct InstanceConfig {
     pub params: Vec<Param>,
+    /// What callers of the HTTP service must present (`code42 serve`).
+    pub service_token: Option<String>,
 }
 
 // The parameters hold the client secret: Debug shows names only.
@@ -58,7 +66,15 @@ impl InstanceConfig {
         manifest: &IntegrationManifest,
     ) -> Result<Self> {
         let mut params = Vec::new();
+        let mut service_token = env(SERVICE_TOKEN_ENV).filter(|v| !v.trim().is_empty());
         for (key, value) in &table {
+            if key == SERVICE_TOKEN {
+                let toml::Value::String(token) = value else {
+                    bail!("Invalid value for key '{key}': expected a string, got {}", value.type_str());
+                };
+                service_token = service_token.or(Some(token.clone()).filter(|t| !t.trim().is_empty()));
+                continue;
+            }
             let spec = manifest.params.iter().find(|p| &p.name == key).ok_or_else(|| {
                 let known: Vec<&str> = manifest.params.iter().map(|p| p.name.as_str()).collect();
                 anyhow!("Unknown key '{key}' in {source}; expected one of: {}", known.join(", "))
@@ -77,7 +93,7 @@ impl InstanceConfig {
                 bail!("Missing required key '{}' in {source}{}", spec.name, var.unwrap_or_default());
             }
         }
-        Ok(InstanceConfig { params })
+        Ok(InstanceConfig { params, service_token })
     }
 
     /// A text parameter's value.
@@ -121,6 +137,23 @@ impl InstanceConfig {
                 ParamValue::Text(s) if !s.is_empty() => Some(s.clone()),
                 _ => None,
             })
+            .chain(self.service_token.clone())
+            .collect()
+    }
+
+    /// The configuration as the text pairs a `wasi:config/store` holds: booleans `true`/`false`,
+    /// integers in decimal, lists comma-separated, plus the service token.
+    pub fn as_text(&self) -> Vec<(String, String)> {
+        let text = |value: &ParamValue| match value {
+            ParamValue::Text(s) => s.clone(),
+            ParamValue::Boolean(b) => b.to_string(),
+            ParamValue::Integer(i) => i.to_string(),
+            ParamValue::Multi(items) => items.join(","),
+        };
+        self.params
+            .iter()
+            .map(|p| (p.name.clone(), text(&p.value)))
+            .chain(self.service_token.clone().map(|t| (SERVICE_TOKEN.to_string(), t)))
             .collect()
     }
 }

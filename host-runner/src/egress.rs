@@ -3,6 +3,7 @@
 //! connection is made.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
@@ -122,6 +123,8 @@ pub struct EgressHooks {
     pub denied: Vec<String>,
     /// Time with at least one request waiting for its answer.
     pub network: NetworkClock,
+    /// Requests sent (shared by the stores of a service, for its metrics).
+    pub sent: Arc<AtomicU64>,
 }
 
 /// Wall time spent waiting on the network, overlapping requests counted once: what a call
@@ -198,6 +201,7 @@ impl WasiHttpHooks for EgressHooks {
         let options = self.policy.clamp(options);
         let max_body = self.policy.max_request_bytes;
         let caps = (self.policy.max_json_response_bytes, self.policy.max_response_bytes);
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let waiting = self.network.begin();
         Box::new(async move {
             let answer = send_whole(request, options, max_body, caps).await;

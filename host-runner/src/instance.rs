@@ -127,7 +127,7 @@ impl PluginInstance {
 
 /// What went wrong, in a line: the guest's last words on stderr (a panic message) when it left
 /// any, else the trap itself, with the memory limit named when that was the cause.
-fn describe_trap(trap: &wasmtime::Error, said: Option<String>, memory_bytes: usize) -> String {
+pub(crate) fn describe_trap(trap: &wasmtime::Error, said: Option<String>, memory_bytes: usize) -> String {
     let text = format!("{trap:#}");
     if text.contains("forcing trap when growing memory") || text.contains("forcing a memory growth failure") {
         return format!("memory limit of {memory_bytes} bytes exceeded");

@@ -13,6 +13,7 @@ pub mod error;
 pub mod instance;
 pub mod runtime;
 pub mod sandbox;
+pub mod service;
 
 pub use egress::{EgressPolicy, HttpTimeouts, Origin};
 pub use error::HostError;
@@ -25,3 +26,10 @@ pub static CODE42_COMPONENT: &[u8] = include_bytes!(env!("CODE42_COMPONENT_PATH"
 
 /// The SHA-256 of [`CODE42_COMPONENT`] (hex), computed at build time.
 pub const CODE42_COMPONENT_SHA256: &str = env!("CODE42_COMPONENT_SHA256");
+
+/// The Code42 integration as an HTTP service: the `service/` adapter (`wasi:http/incoming-handler`,
+/// configured through `wasi:config/store`) composed with [`CODE42_COMPONENT`] at build time.
+pub static CODE42_HTTP_COMPONENT: &[u8] = include_bytes!(env!("CODE42_HTTP_COMPONENT_PATH"));
+
+/// The SHA-256 of [`CODE42_HTTP_COMPONENT`] (hex), computed at build time.
+pub const CODE42_HTTP_COMPONENT_SHA256: &str = env!("CODE42_HTTP_COMPONENT_SHA256");

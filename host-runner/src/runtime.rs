@@ -41,12 +41,31 @@ pub(crate) struct Inner {
     /// The store the manifest was read in, kept for the first instance: a one-command process
     /// then instantiates the component once, not twice.
     spare: Mutex<Option<(Store<HostState>, SoarIntegration)>>,
-    ticker_stop: Arc<AtomicBool>,
+    _ticker: EpochTicker,
 }
 
-impl Drop for Inner {
+/// A thread that advances an engine's epoch every [`EPOCH_TICK`], so a guest in a CPU loop
+/// yields and its call's deadline can stop it (a single-threaded runtime busy with the guest
+/// could not); it stops when dropped.
+pub(crate) struct EpochTicker(Arc<AtomicBool>);
+
+impl EpochTicker {
+    pub(crate) fn start(engine: &Engine) -> Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stopped, ticking) = (stop.clone(), engine.clone());
+        std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                ticking.increment_epoch();
+            }
+        })?;
+        Ok(EpochTicker(stop))
+    }
+}
+
+impl Drop for EpochTicker {
     fn drop(&mut self) {
-        self.ticker_stop.store(true, Ordering::Relaxed);
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -97,14 +116,7 @@ impl Runtime {
             .map_err(anyhow::Error::from)
             .context("the component does not export soar:integration")?;
 
-        let ticker_stop = Arc::new(AtomicBool::new(false));
-        let (stop, ticking) = (ticker_stop.clone(), engine.clone());
-        std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(EPOCH_TICK);
-                ticking.increment_epoch();
-            }
-        })?;
+        let ticker = EpochTicker::start(&engine)?;
         Ok(Runtime {
             inner: Arc::new(Inner {
                 engine,
@@ -113,7 +125,7 @@ impl Runtime {
                 loaded_from,
                 manifest: OnceCell::new(),
                 spare: Mutex::new(None),
-                ticker_stop,
+                _ticker: ticker,
             }),
         })
     }
@@ -129,10 +141,7 @@ impl Runtime {
 
     /// A fresh store with the sandbox's limits and the given egress policy.
     pub(crate) fn store(&self, policy: EgressPolicy) -> Store<HostState> {
-        let mut store = Store::new(&self.inner.engine, HostState::new(policy, &self.inner.limits));
-        store.limiter(|state| &mut state.limits);
-        store.epoch_deadline_async_yield_and_update(1);
-        store
+        crate::sandbox::store(&self.inner.engine, HostState::new(policy, &self.inner.limits))
     }
 
     /// Instantiates the component in a fresh store (or takes the one the manifest was read in).

@@ -7,6 +7,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_config::WasiConfigVariables;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 /// Resource limits of every store.
@@ -36,6 +37,8 @@ pub struct HostState {
     table: ResourceTable,
     pub(crate) hooks: EgressHooks,
     pub(crate) limits: StoreLimits,
+    /// What the guest reads from `wasi:config/store` (the HTTP face's configuration).
+    pub(crate) config: WasiConfigVariables,
 }
 
 impl HostState {
@@ -53,9 +56,10 @@ impl HostState {
             stderr,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: EgressHooks { policy, denied: Vec::new(), network: Default::default() },
+            hooks: EgressHooks { policy, denied: Vec::new(), network: Default::default(), sent: Default::default() },
             // A guest that outgrows its memory traps instead of limping on in an allocator failure.
             limits: StoreLimitsBuilder::new().memory_size(limits.memory_bytes).trap_on_grow_failure(true).build(),
+            config: WasiConfigVariables::new(),
         }
     }
 
@@ -79,6 +83,15 @@ impl HostState {
     pub fn denied_requests(&self) -> &[String] {
         &self.hooks.denied
     }
+}
+
+/// A store for `state` with its memory cap and epoch yields (so the call deadline can stop a
+/// guest that spins).
+pub fn store(engine: &wasmtime::Engine, state: HostState) -> wasmtime::Store<HostState> {
+    let mut store = wasmtime::Store::new(engine, state);
+    store.limiter(|state| &mut state.limits);
+    store.epoch_deadline_async_yield_and_update(1);
+    store
 }
 
 impl WasiView for HostState {

@@ -6,6 +6,7 @@ mod fetch;
 mod files;
 mod output;
 mod run;
+mod serve;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -49,6 +50,8 @@ enum Command {
     Commands,
     /// Start a simulated Code42 tenant on loopback and show the integration working against it.
     Demo,
+    /// Serve the integration over HTTP (the contract in the README's "Run it as a service").
+    Serve(serve::ServeArgs),
 }
 
 /// A failure and how the process ends because of it.
@@ -96,8 +99,13 @@ fn init_logging(verbose: u8) {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    // One thread: a command waits on the network, it has nothing to run in parallel.
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // One thread for a command: it waits on the network and has nothing to run in parallel. A
+    // server answers many requests at once.
+    let builder = match cli.command {
+        Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match { builder }.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -134,19 +142,21 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Command::Run(args) => run::run(&cli, args).await,
         Command::Fetch(args) => fetch::run(&cli, args).await,
+        Command::Serve(args) => serve::run(&cli, args).await,
     }
 }
 
 /// The loaded component and what every subcommand needs from it.
 pub struct Host {
     pub runtime: Runtime,
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Host {
     pub fn load(cli: &Cli) -> Result<Self> {
         let cache_dir =
             if cli.no_cache { None } else { cli.cache_dir.clone().or_else(host_runner::cache::default_dir) };
-        let options = RuntimeOptions { cache_dir, ..Default::default() };
+        let options = RuntimeOptions { cache_dir: cache_dir.clone(), ..Default::default() };
         let runtime = match &cli.component {
             Some(path) => {
                 let component =
@@ -156,7 +166,7 @@ impl Host {
             None => Runtime::code42(options)?,
         };
         tracing::info!(loaded_from = ?runtime.loaded_from(), "component ready");
-        Ok(Host { runtime })
+        Ok(Host { runtime, cache_dir })
     }
 
     pub async fn manifest(&self) -> Result<&IntegrationManifest, Failure> {
@@ -174,15 +184,7 @@ impl Host {
         let file = cli.config.clone().or_else(|| Some(PathBuf::from("code42.toml")).filter(|p| p.exists()));
         let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), manifest)?;
         let scrub = Scrubber(config.secrets(manifest));
-        let mib =
-            |name: &str, default: i64| config.integer(name).unwrap_or(default).clamp(1, 1024) as usize * 1024 * 1024;
-        let policy = EgressPolicy {
-            allowed: config.egress_origins()?,
-            // The host enforces the same caps the integration is configured with.
-            max_json_response_bytes: mib("max_response_mib", 16),
-            max_response_bytes: mib("max_download_mib", 64),
-            ..Default::default()
-        };
+        let policy = egress_policy(&config)?;
         let instance = self
             .runtime
             .instance(config.params.clone(), policy)
@@ -190,6 +192,19 @@ impl Host {
             .map_err(|e| Failure::usage(format!("Invalid configuration: {}", scrub.clean(&e.to_string()))))?;
         Ok((instance, scrub, config))
     }
+}
+
+/// Where an instance of `config` may send requests: only its console and API hosts, with the
+/// response caps it is configured with.
+pub fn egress_policy(config: &InstanceConfig) -> Result<EgressPolicy, Failure> {
+    let mib = |name: &str, default: i64| config.integer(name).unwrap_or(default).clamp(1, 1024) as usize * 1024 * 1024;
+    Ok(EgressPolicy {
+        allowed: config.egress_origins()?,
+        // The host enforces the same caps the integration is configured with.
+        max_json_response_bytes: mib("max_response_mib", 16),
+        max_response_bytes: mib("max_download_mib", 64),
+        ..Default::default()
+    })
 }
 
 /// Replaces configured secrets in text that leaves the process (a last line of defence: the

@@ -1,5 +1,5 @@
 //! Used by build scripts to build a guest crate of this workspace for wasm32-wasip2, the way
-//! wasmtime's `test-programs/artifacts` builds its guests.
+//! wasmtime's `test-programs/artifacts` builds its guests, and to compose components.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,7 +9,7 @@ use std::process::Command;
 pub fn build(workspace: &Path, package: &str, package_dir: &str, lib_name: &str) -> PathBuf {
     // A target directory of its own: the outer cargo holds the lock on the shared one.
     let target_dir = workspace.join("target").join("guest-build");
-    for watched in [package_dir, "wit", "Cargo.toml", "Cargo.lock"] {
+    for watched in [package_dir, "results", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -37,4 +37,21 @@ pub fn build(workspace: &Path, package: &str, package_dir: &str, lib_name: &str)
     let wasm = target_dir.join("wasm32-wasip2/plugin").join(format!("{lib_name}.wasm"));
     assert!(wasm.exists(), "the build of {package} produced no {}", wasm.display());
     wasm
+}
+
+/// Plugs the exports of `plug` into the matching imports of `socket` (as `wac plug` does) and
+/// returns the composed component, which exports what `socket` exports.
+pub fn compose(socket: &Path, plug: &Path) -> Vec<u8> {
+    use wac_graph::types::Package;
+    use wac_graph::{CompositionGraph, EncodeOptions};
+    let mut graph = CompositionGraph::new();
+    let mut register = |name: &str, path: &Path| {
+        let package = Package::from_file(name, None, path, graph.types_mut())
+            .unwrap_or_else(|e| panic!("reading {} for composition: {e:#}", path.display()));
+        graph.register_package(package).unwrap_or_else(|e| panic!("registering {name}: {e}"))
+    };
+    let socket = register("soar:socket", socket);
+    let plug = register("soar:plug", plug);
+    wac_graph::plug(&mut graph, vec![plug], socket).unwrap_or_else(|e| panic!("composing: {e:?}"));
+    graph.encode(EncodeOptions::default()).unwrap_or_else(|e| panic!("encoding the composition: {e:?}"))
 }
