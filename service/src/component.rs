@@ -219,21 +219,29 @@ fn read(request: IncomingRequest) -> Request {
     let authorization = header("authorization");
     let announced = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     drop(headers);
-    let body = if announced.is_some_and(|n| n > MAX_BODY as u64) { Body::TooLarge } else { read_body(&request) };
+    let body = if announced.is_some_and(|n| n > DRAIN_LIMIT) { Body::TooLarge } else { read_body(&request) };
     Request { method, path, authorization, body }
 }
+
+/// A body too large is still read (and dropped) up to this many bytes, so that the client, still
+/// sending, gets the 413 instead of a reset connection.
+const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
 
 fn read_body(request: &IncomingRequest) -> Body {
     let Ok(body) = request.consume() else { return Body::Complete(vec![]) };
     let mut data = Vec::new();
+    let mut seen = 0u64;
     {
         let Ok(stream) = body.stream() else { return Body::Complete(vec![]) };
         loop {
             match stream.blocking_read(64 * 1024) {
                 Ok(chunk) => {
-                    data.extend_from_slice(&chunk);
-                    if data.len() > MAX_BODY {
-                        return Body::TooLarge;
+                    seen += chunk.len() as u64;
+                    if data.len() <= MAX_BODY {
+                        data.extend_from_slice(&chunk);
+                    }
+                    if seen > DRAIN_LIMIT {
+                        break;
                     }
                 }
                 Err(StreamError::Closed) => break,
@@ -242,7 +250,7 @@ fn read_body(request: &IncomingRequest) -> Body {
             }
         }
     }
-    Body::Complete(data)
+    if data.len() > MAX_BODY { Body::TooLarge } else { Body::Complete(data) }
 }
 
 fn write(response: Response, out: ResponseOutparam) {

@@ -52,6 +52,19 @@ enum Command {
     Demo,
     /// Serve the integration over HTTP (the contract in the README's "Run it as a service").
     Serve(serve::ServeArgs),
+    /// Write the Code42 component (soar:integration), or with --http its HTTP face
+    /// (wasi:http/incoming-handler + wasi:config/store), to deploy on any runtime.
+    Component(ComponentArgs),
+}
+
+#[derive(clap::Args)]
+struct ComponentArgs {
+    /// The HTTP face instead of the plugin component.
+    #[arg(long)]
+    http: bool,
+    /// Where to write it.
+    #[arg(short, long)]
+    output: PathBuf,
 }
 
 /// A failure and how the process ends because of it.
@@ -143,6 +156,12 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(&cli, args).await,
         Command::Fetch(args) => fetch::run(&cli, args).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Component(args) => {
+            let bytes = if args.http { host_runner::CODE42_HTTP_COMPONENT } else { host_runner::CODE42_COMPONENT };
+            host_runner::atomic_file::write(&args.output, bytes)
+                .with_context(|| format!("writing {}", args.output.display()))?;
+            Ok(())
+        }
     }
 }
 

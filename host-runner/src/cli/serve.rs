@@ -35,6 +35,9 @@ const QUEUE_WAIT: Duration = Duration::from_secs(2);
 const BODY_WAIT: Duration = Duration::from_secs(10);
 /// The component answers 413 past 1 MiB; one byte more is all it needs to see.
 const BODY_READ_LIMIT: usize = 1024 * 1024 + 1;
+/// Past the limit the body is still read (and dropped) up to this much, so that a client still
+/// sending gets the 413 rather than a reset connection.
+const BODY_DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -226,13 +229,15 @@ async fn answer(server: &Server, request: Request) -> Response {
 
 /// The body, cut one byte past what the component accepts (it answers 413 then).
 async fn read_body(mut body: Body) -> Result<Bytes, String> {
-    let mut data = Vec::new();
+    let (mut data, mut seen) = (Vec::new(), 0);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("The request body could not be read: {e}"))?;
         if let Ok(chunk) = frame.into_data() {
-            data.extend_from_slice(&chunk);
-            if data.len() >= BODY_READ_LIMIT {
-                data.truncate(BODY_READ_LIMIT);
+            seen += chunk.len();
+            if data.len() < BODY_READ_LIMIT {
+                data.extend_from_slice(&chunk[..chunk.len().min(BODY_READ_LIMIT - data.len())]);
+            }
+            if seen > BODY_DRAIN_LIMIT {
                 break;
             }
         }
