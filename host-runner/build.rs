@@ -9,11 +9,18 @@ fn main() {
     let workspace = manifest_dir.parent().unwrap();
     let plugin = guest_build::build(workspace, "code42-plugin", "plugin", "code42_plugin");
     embed("CODE42_COMPONENT", &plugin, &std::fs::read(&plugin).expect("the built plugin is readable"));
-    let service = guest_build::build(workspace, "soar-http-service", "service", "soar_http_service");
-    let http_face = guest_build::compose(&service, &plugin);
-    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("code42-http.wasm");
-    std::fs::write(&out, &http_face).expect("the composed component is written");
-    embed("CODE42_HTTP_COMPONENT", &out, &http_face);
+    // The HTTP face, and its twin for Spin, whose wasi:config is another (draft) version.
+    for (feature, name, file) in [
+        (None, "CODE42_HTTP_COMPONENT", "code42-http.wasm"),
+        (Some("spin"), "CODE42_SPIN_COMPONENT", "code42-spin.wasm"),
+    ] {
+        let service =
+            guest_build::build_with_feature(workspace, "soar-http-service", "service", "soar_http_service", feature);
+        let composed = guest_build::compose(&service, &plugin);
+        let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join(file);
+        std::fs::write(&out, &composed).expect("the composed component is written");
+        embed(name, &out, &composed);
+    }
     // A position-dependent `code42`: its ~44,000 relocations are resolved at link time instead
     // of by the dynamic loader at every start (a one-command process is mostly start).
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {

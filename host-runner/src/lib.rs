@@ -33,3 +33,7 @@ pub static CODE42_HTTP_COMPONENT: &[u8] = include_bytes!(env!("CODE42_HTTP_COMPO
 
 /// The SHA-256 of [`CODE42_HTTP_COMPONENT`] (hex), computed at build time.
 pub const CODE42_HTTP_COMPONENT_SHA256: &str = env!("CODE42_HTTP_COMPONENT_SHA256");
+
+/// [`CODE42_HTTP_COMPONENT`] for Spin: the same, importing Spin's `wasi:config` (the 2024-09-27
+/// draft) instead of wasmtime's `0.2.0-rc.1`; runtimes never match two prerelease versions.
+pub static CODE42_SPIN_COMPONENT: &[u8] = include_bytes!(env!("CODE42_SPIN_COMPONENT_PATH"));

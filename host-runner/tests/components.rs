@@ -72,3 +72,15 @@ fn the_plugin_reaches_nothing_but_http_clocks_random_and_stdio() {
     assert!(reaching.is_empty(), "{reaching:?}");
     assert!(exports.iter().any(|e| unversioned(e) == "soar:integration/integration"), "{exports:?}");
 }
+
+#[test]
+fn the_spin_face_differs_only_in_its_wasi_config_version() {
+    let (http, http_exports) = imports_and_exports(host_runner::CODE42_HTTP_COMPONENT);
+    let (spin, spin_exports) = imports_and_exports(host_runner::CODE42_SPIN_COMPONENT);
+    assert!(spin.contains(&"wasi:config/store@0.2.0-draft-2024-09-27".to_string()), "{spin:?}");
+    assert!(http.contains(&"wasi:config/store@0.2.0-rc.1".to_string()), "{http:?}");
+    let others =
+        |all: &[String]| -> Vec<String> { all.iter().filter(|i| !i.starts_with("wasi:config/")).cloned().collect() };
+    assert_eq!(others(&spin), others(&http));
+    assert_eq!(spin_exports, http_exports);
+}

@@ -11,11 +11,24 @@ use std::io::Write as _;
 use wasip2::http::types::{Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam};
 use wasip2::io::streams::StreamError;
 
+#[cfg(not(feature = "spin"))]
 wit_bindgen::generate!({
     path: "../wit",
     world: "http-service",
     generate_all,
 });
+
+#[cfg(feature = "spin")]
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "http-service-spin",
+    generate_all,
+});
+
+#[cfg(feature = "spin")]
+use wasi::config0_2_0_draft_2024_09_27::store as config_store;
+#[cfg(not(feature = "spin"))]
+use wasi::config0_2_0_rc_1::store as config_store;
 
 use soar::integration::integration as wit;
 use soar::integration::types as wt;
@@ -171,8 +184,8 @@ fn manifest() -> Manifest {
 }
 
 fn configuration() -> Result<Vec<(String, String)>, String> {
-    wasi::config::store::get_all().map_err(|e| match e {
-        wasi::config::store::Error::Upstream(m) | wasi::config::store::Error::Io(m) => {
+    config_store::get_all().map_err(|e| match e {
+        config_store::Error::Upstream(m) | config_store::Error::Io(m) => {
             format!("the configuration store failed: {m}")
         }
     })

@@ -62,6 +62,9 @@ struct ComponentArgs {
     /// The HTTP face instead of the plugin component.
     #[arg(long)]
     http: bool,
+    /// With --http: the face for Spin, which reads another version of wasi:config.
+    #[arg(long, requires = "http")]
+    spin: bool,
     /// Where to write it.
     #[arg(short, long)]
     output: PathBuf,

@@ -7,8 +7,23 @@ use std::process::Command;
 /// Builds `package` (whose `lib` is named `lib_name`) with the `plugin` profile and returns the
 /// path of its `.wasm`. Asks cargo to rerun the build script when the guest's sources change.
 pub fn build(workspace: &Path, package: &str, package_dir: &str, lib_name: &str) -> PathBuf {
+    build_with_feature(workspace, package, package_dir, lib_name, None)
+}
+
+/// As [`build`], with a feature of the guest enabled (built in a target directory of its own, so
+/// that the two builds do not undo each other).
+pub fn build_with_feature(
+    workspace: &Path,
+    package: &str,
+    package_dir: &str,
+    lib_name: &str,
+    feature: Option<&str>,
+) -> PathBuf {
     // A target directory of its own: the outer cargo holds the lock on the shared one.
-    let target_dir = workspace.join("target").join("guest-build");
+    let target_dir = match feature {
+        None => workspace.join("target").join("guest-build"),
+        Some(feature) => workspace.join("target").join(format!("guest-build-{feature}")),
+    };
     for watched in [package_dir, "results", "wit", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", workspace.join(watched).display());
     }
@@ -18,6 +33,9 @@ pub fn build(workspace: &Path, package: &str, package_dir: &str, lib_name: &str)
         .args(["build", "-p", package, "--target", "wasm32-wasip2", "--profile", "plugin", "--locked"])
         .arg("--target-dir")
         .arg(&target_dir);
+    if let Some(feature) = feature {
+        cmd.args(["--features", feature]);
+    }
     // Flags meant for the host build must not leak into the guest build.
     for var in [
         "CARGO_ENCODED_RUSTFLAGS",
