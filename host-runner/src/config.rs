@@ -221,6 +221,14 @@ mod tests {
             required,
             default_value: None,
             options: options.iter().map(|s| s.to_string()).collect(),
+            xsoar: crate::bindings::XsoarParam {
+                name: name.into(),
+                type_code: 0,
+                required,
+                default_value: None,
+                section: None,
+                credential: None,
+            },
         }
     }
 

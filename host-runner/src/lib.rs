@@ -14,6 +14,7 @@ pub mod instance;
 pub mod runtime;
 pub mod sandbox;
 pub mod service;
+pub mod xsoar;
 
 pub use egress::{EgressPolicy, HttpTimeouts, Origin};
 pub use error::HostError;

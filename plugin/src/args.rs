@@ -40,7 +40,7 @@ impl Args {
                 (Some(value), _) => {
                     if !arg.possible.is_empty() {
                         let items: Vec<&str> =
-                            if arg.is_array { value.split(',').map(str::trim).collect() } else { vec![value.trim()] };
+                            if arg.list { value.split(',').map(str::trim).collect() } else { vec![value.trim()] };
                         if let Some(bad) = items.iter().find(|v| !arg.possible.contains(v)) {
                             return Err(Error::invalid_arg(
                                 arg.name,

@@ -49,3 +49,31 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What is wrong with a JSON text, in words and a position; never the parser's own wording for
+/// a shape it did not expect (which names Rust types and serde's terms).
+pub fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {}, column {}", e.line(), e.column());
+    match e.classify() {
+        Category::Syntax => format!("it is not valid JSON ({at})"),
+        Category::Eof => format!("it ends too early ({at})"),
+        Category::Data => format!("it does not have the expected shape ({at})"),
+        Category::Io => "it could not be read".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_problems_are_said_without_serde_terms() {
+        let shape = serde_json::from_str::<Vec<u8>>("{\"a\": 1}").unwrap_err();
+        assert_eq!(json_problem(&shape), "it does not have the expected shape (line 1, column 0)");
+        let syntax = serde_json::from_str::<serde_json::Value>("[1 2]").unwrap_err();
+        assert_eq!(json_problem(&syntax), "it is not valid JSON (line 1, column 4)");
+        let short = serde_json::from_str::<serde_json::Value>("[1,").unwrap_err();
+        assert_eq!(json_problem(&short), "it ends too early (line 1, column 3)");
+    }
+}

@@ -3,7 +3,7 @@
 //! export comes from the `wasip2` bindings).
 
 use crate::config::ParamValue;
-use crate::manifest::{ArgSpec, CommandSpec, Manifest, OutputSpec, ParamKind, ParamSpec};
+use crate::manifest::{ArgSpec, CommandSpec, Manifest, OutputSpec, ParamKind, ParamSpec, XsoarParam};
 use crate::routes::{
     Body, CommandOutput, Failure, FetchOutput, IncidentOutput, Integration, Kind, MAX_BODY, Request, Response, Service,
 };
@@ -146,6 +146,17 @@ fn manifest() -> Manifest {
                 required: p.required,
                 default_value: p.default_value,
                 options: p.options,
+                xsoar: XsoarParam {
+                    name: p.xsoar.name,
+                    type_code: p.xsoar.type_code,
+                    required: p.xsoar.required,
+                    default_value: p.xsoar.default_value,
+                    section: p.xsoar.section,
+                    credential: p.xsoar.credential.map(|c| match c {
+                        wt::CredentialPart::Identifier => "identifier",
+                        wt::CredentialPart::Password => "password",
+                    }),
+                },
             })
             .collect(),
         commands: m
@@ -165,6 +176,7 @@ fn manifest() -> Manifest {
                         default_value: a.default_value,
                         possible_values: a.possible_values,
                         is_array: a.is_array,
+                        default_argument: a.default_argument,
                     })
                     .collect(),
                 outputs: c
@@ -177,6 +189,9 @@ fn manifest() -> Manifest {
                     })
                     .collect(),
                 writes: c.writes,
+                deprecated: c.deprecated,
+                reads_incident: c.reads_incident,
+                reads_context: c.reads_context,
             })
             .collect(),
         fetches_incidents: m.fetches_incidents,

@@ -88,6 +88,14 @@ mod tests {
             required: false,
             default_value: None,
             options: vec![],
+            xsoar: crate::manifest::XsoarParam {
+                name: name.into(),
+                type_code: 0,
+                required: false,
+                default_value: None,
+                section: None,
+                credential: None,
+            },
         };
         Manifest {
             name: "X".into(),

@@ -37,6 +37,19 @@ pub struct ParamSpec {
     pub required: bool,
     pub default_value: Option<String>,
     pub options: Vec<String>,
+    pub xsoar: XsoarParam,
+}
+
+/// How the parameter is declared in an XSOAR integration (WIT `xsoar-param`).
+#[derive(Debug, Clone, Serialize)]
+pub struct XsoarParam {
+    pub name: String,
+    pub type_code: u8,
+    pub required: bool,
+    pub default_value: Option<String>,
+    pub section: Option<String>,
+    /// `identifier` or `password`, for a half of XSOAR's credentials.
+    pub credential: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +60,7 @@ pub struct ArgSpec {
     pub default_value: Option<String>,
     pub possible_values: Vec<String>,
     pub is_array: bool,
+    pub default_argument: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +78,9 @@ pub struct CommandSpec {
     pub args: Vec<ArgSpec>,
     pub outputs: Vec<OutputSpec>,
     pub writes: bool,
+    pub deprecated: bool,
+    pub reads_incident: bool,
+    pub reads_context: bool,
 }
 
 impl Manifest {

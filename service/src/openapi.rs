@@ -88,6 +88,7 @@ fn command_path(command: &CommandSpec) -> Value {
     json!({"post": {
         "operationId": command.name,
         "summary": summary,
+        "deprecated": command.deprecated,
         "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
             "args": {"type": "object", "properties": properties, "required": required, "additionalProperties": false},
             "context": {"type": "object", "description": "The context; the answer holds it merged with the outputs."},

@@ -55,6 +55,18 @@ enum Command {
     /// Write the Code42 component (soar:integration), or with --http its HTTP face
     /// (wasi:http/incoming-handler + wasi:config/store), to deploy on any runtime.
     Component(ComponentArgs),
+    /// Write a Cortex XSOAR content pack (YAML, script, README) and the Dockerfile of its image.
+    XsoarPackage(XsoarPackageArgs),
+}
+
+#[derive(clap::Args)]
+struct XsoarPackageArgs {
+    /// Directory to write the pack into (created when missing).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// The Docker image XSOAR runs the integration in (NAME:TAG).
+    #[arg(long)]
+    image: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -159,6 +171,20 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(&cli, args).await,
         Command::Fetch(args) => fetch::run(&cli, args).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::XsoarPackage(args) => {
+            let host = Host::load(&cli)?;
+            let manifest = host.manifest().await?;
+            let image = args.image.clone().unwrap_or_else(|| format!("code42wasm:{}", manifest.version));
+            let written = host_runner::xsoar::write_pack(manifest, &args.output, &image)?;
+            // The Dockerfile copies this very binary into the image.
+            let binary = args.output.join("code42");
+            std::fs::copy(std::env::current_exe().context("finding the code42 binary")?, &binary)
+                .with_context(|| format!("copying code42 to {}", binary.display()))?;
+            for path in written.iter().chain(std::iter::once(&binary)) {
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
         Command::Component(args) => {
             let bytes = if args.http { host_runner::CODE42_HTTP_COMPONENT } else { host_runner::CODE42_COMPONENT };
             host_runner::atomic_file::write(&args.output, bytes)

@@ -4,7 +4,7 @@
 
 use super::retry::RetryPolicy;
 use super::{body_excerpt, transport_error};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, json_problem};
 use crate::http::{HttpClient, Method, Request};
 use crate::params::{Secret, Settings};
 use base64::Engine as _;
@@ -118,7 +118,11 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
     }
     let parsed: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| Error::Upstream {
         status: response.status,
-        message: format!("The {} token endpoint sent an unreadable answer: {e}", service_name(service)),
+        message: format!(
+            "The {} token endpoint sent an unreadable answer: {}",
+            service_name(service),
+            json_problem(&e)
+        ),
     })?;
     let renew_at = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
         let lifetime = Duration::from_secs_f64(secs.min(1e9));

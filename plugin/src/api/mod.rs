@@ -14,7 +14,7 @@ pub mod sessions;
 pub mod users;
 pub mod watchlists;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, json_problem};
 use crate::http::{HttpClient, Method, Request, Response, TransportError};
 use crate::params::{Secret, Settings};
 use auth::{Service, Tokens};
@@ -284,7 +284,7 @@ pub fn found<T>(result: Result<T>) -> Result<Option<T>> {
 pub fn decode<T: DeserializeOwned>(path: &str, response: &Response) -> Result<T> {
     serde_json::from_slice(&response.body).map_err(|e| Error::Upstream {
         status: response.status,
-        message: format!("Code42 sent a response to {path} that could not be read: {e}"),
+        message: format!("Code42 sent a response to {path} that could not be read: {}", json_problem(&e)),
     })
 }
 

@@ -1,7 +1,7 @@
 //! Alert sessions: `/v1/sessions`.
 
 use super::{Call, Client, found, segment};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, json_problem};
 use crate::http::{HttpClient, Response};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -100,7 +100,7 @@ pub fn events_answer<'a>(session_id: &str, response: &'a Response) -> Result<Ses
     }
     let unreadable = |e: serde_json::Error| Error::Upstream {
         status: response.status,
-        message: format!("Code42 sent the events of session {session_id} in a shape that could not be read: {e}"),
+        message: format!("Code42 sent the events of session {session_id} that could not be read: {}", json_problem(&e)),
     };
     let envelope: Envelope = serde_json::from_slice(&response.body).map_err(unreadable)?;
     let json = envelope.query_result.file_events.map_or("[]", RawValue::get);

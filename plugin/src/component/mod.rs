@@ -89,7 +89,9 @@ impl GuestInstance for InstanceImpl {
 
 fn parse_json(what: &str, text: Option<String>) -> crate::Result<Option<serde_json::Value>> {
     text.map(|t| {
-        serde_json::from_str(&t).map_err(|e| Error::invalid_arg(what, format!("The {what} is not valid JSON: {e}")))
+        serde_json::from_str(&t).map_err(|e| {
+            Error::invalid_arg(what, format!("The {what} cannot be used: {}", crate::error::json_problem(&e)))
+        })
     })
     .transpose()
 }
@@ -121,6 +123,17 @@ fn param_spec(p: &manifest::ParamSpec) -> wit::ParamSpec {
         required: p.required,
         default_value: p.default.map(String::from),
         options: p.options.iter().map(|s| s.to_string()).collect(),
+        xsoar: wit::XsoarParam {
+            name: p.xsoar.name.into(),
+            type_code: p.xsoar.type_code,
+            required: p.xsoar.required,
+            default_value: p.xsoar.default.map(String::from),
+            section: p.xsoar.section.map(String::from),
+            credential: p.xsoar.credential.map(|c| match c {
+                manifest::CredentialPart::Identifier => wit::CredentialPart::Identifier,
+                manifest::CredentialPart::Password => wit::CredentialPart::Password,
+            }),
+        },
     }
 }
 
@@ -139,6 +152,7 @@ fn command_spec(c: &manifest::CommandSpec) -> wit::CommandSpec {
                 default_value: a.default.map(String::from),
                 possible_values: a.possible.iter().map(|s| s.to_string()).collect(),
                 is_array: a.is_array,
+                default_argument: a.default_arg,
             })
             .collect(),
         outputs: c
@@ -151,6 +165,9 @@ fn command_spec(c: &manifest::CommandSpec) -> wit::CommandSpec {
             })
             .collect(),
         writes: c.writes,
+        deprecated: c.deprecated,
+        reads_incident: c.reads_incident,
+        reads_context: c.reads_context,
     }
 }
 

@@ -10,7 +10,7 @@ pub mod state;
 
 use crate::alerts::{self, Alert, Lookups};
 use crate::api::{Client, sessions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, json_problem};
 use crate::http::HttpClient;
 use crate::params::Settings;
 use serde_json::{Value, json};
@@ -151,7 +151,10 @@ fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<Sess
         } else {
             let parsed: Vec<Value> = serde_json::from_str(events.json).map_err(|e| Error::Upstream {
                 status: 200,
-                message: format!("Code42 sent file events of session {id} that could not be read: {e}"),
+                message: format!(
+                    "Code42 sent file events of session {id} that could not be read: {}",
+                    json_problem(&e)
+                ),
             })?;
             details.insert("fileevents".into(), Value::Array(parsed.iter().map(legacy_events::to_v1).collect()));
             details.insert("fileevents_version".into(), json!("1"));

@@ -1,6 +1,6 @@
 //! The last-run state of fetch-incidents: small, versioned JSON.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, json_problem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -29,11 +29,11 @@ impl FetchState {
             return Ok(FetchState { version: VERSION, ..Default::default() });
         };
         let bad = |why: String| Error::invalid_arg("last_run", format!("The fetch state cannot be used: {why}"));
-        let value: Value = serde_json::from_str(text).map_err(|e| bad(format!("it is not JSON ({e})")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(json_problem(&e)))?;
         let Value::Object(map) = &value else { return Err(bad("it is not a JSON object".into())) };
         match map.get("version") {
             Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {
-                serde_json::from_value(value).map_err(|e| bad(format!("{e}")))
+                serde_json::from_value(value).map_err(|e| bad(json_problem(&e)))
             }
             Some(v) => Err(bad(format!("version {v} is not supported (this plugin reads version {VERSION})"))),
             None => Self::migrate_reference(map)

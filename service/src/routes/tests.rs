@@ -19,6 +19,7 @@ fn manifest() -> Manifest {
         default_value: None,
         possible_values: vec![],
         is_array: false,
+        default_argument: false,
     };
     Manifest {
         name: "Code42".into(),
@@ -33,6 +34,14 @@ fn manifest() -> Manifest {
             required: false,
             default_value: Some("5".into()),
             options: vec![],
+            xsoar: crate::manifest::XsoarParam {
+                name: "fetch_limit".into(),
+                type_code: 0,
+                required: false,
+                default_value: Some("5".into()),
+                section: None,
+                credential: None,
+            },
         }],
         commands: vec![
             CommandSpec {
@@ -46,6 +55,9 @@ fn manifest() -> Manifest {
                     value_type: "String".into(),
                 }],
                 writes: false,
+                deprecated: false,
+                reads_incident: false,
+                reads_context: false,
             },
             CommandSpec {
                 name: "code42-download-file".into(),
@@ -54,6 +66,9 @@ fn manifest() -> Manifest {
                 args: vec![],
                 outputs: vec![],
                 writes: false,
+                deprecated: false,
+                reads_incident: false,
+                reads_context: false,
             },
         ],
         fetches_incidents: true,

@@ -23,6 +23,10 @@ struct Cli {
     /// Lifetime of issued tokens, in seconds.
     #[arg(long, default_value_t = 900)]
     token_ttl: u64,
+    /// The moment the tenant is generated around (epoch ms; default now): two simulators with the
+    /// same seed and moment hold the same tenant.
+    #[arg(long)]
+    now_ms: Option<i64>,
 }
 
 #[tokio::main]
@@ -38,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
         token_ttl: Duration::from_secs(cli.token_ttl),
         gateway_port: cli.port,
         console_port: cli.console_port,
+        now_ms: cli.now_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
         ..SimConfig::default()
     };
     let sim = Simulator::start(config).await?;

@@ -22,6 +22,9 @@ fn command(name: &str) -> wit::CommandSpec {
         args: vec![],
         outputs: vec![],
         writes: false,
+        deprecated: false,
+        reads_incident: false,
+        reads_context: false,
     }
 }
 

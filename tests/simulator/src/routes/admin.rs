@@ -51,6 +51,7 @@ async fn summary(State(shared): AppState) -> Response {
         "ruleId": t.rules.first().map(|r| r.id.clone()),
         "userId": t.users.first().map(|u| u.user_id.clone()),
         "username": t.users.first().map(|u| u.username.clone()),
+        "usernames": t.users.iter().map(|u| u.username.clone()).collect::<Vec<_>>(),
         "matterId": t.matters.first().map(|m| m.matter_id.clone()),
         "watchlistId": t.watchlists.first().map(|w| w.watchlist_id.clone()),
         "sha256": t.files.keys().next(),

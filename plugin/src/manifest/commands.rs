@@ -1,0 +1,388 @@
+//! Every command, with its arguments and context outputs. Declarations follow the reference's
+//! YAML; where a flag differs from what our code needs (a required argument declared optional),
+//! the code checks it itself.
+
+use super::{ArgSpec, CommandSpec, OutputSpec, arg, command, out};
+
+const ALERT_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.SecurityAlert.Username", "String", "The username associated with the alert."),
+    out("Code42.SecurityAlert.Occurred", "Date", "The timestamp when the alert occurred."),
+    out("Code42.SecurityAlert.Description", "String", "The names of the rules that triggered the alert."),
+    out("Code42.SecurityAlert.ID", "String", "The alert (session) ID."),
+    out("Code42.SecurityAlert.Name", "String", "The alert summary."),
+    out("Code42.SecurityAlert.State", "String", "The alert state."),
+    out("Code42.SecurityAlert.Type", "String", "The type or source of the triggering rule."),
+    out("Code42.SecurityAlert.Severity", "String", "The alert risk severity."),
+];
+
+const FILE_EVENT_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.FileEvents.timestamp", "Date", "The timestamp when the event occurred."),
+    out(
+        "Code42.FileEvents.event",
+        "Unknown",
+        "Summary information about the event: when it was observed, its type and source.",
+    ),
+    out("Code42.FileEvents.user", "Unknown", "The user associated with the event (if any)."),
+    out("Code42.FileEvents.destination", "Unknown", "The destination of the event (if any)."),
+    out("Code42.FileEvents.process", "Unknown", "The process involved in the event (if any)."),
+    out("Code42.FileEvents.risk", "Unknown", "The event's overall risk severity and risk indicators."),
+    out("Code42.FileEvents.git", "Unknown", "The git repository involved in the event (if any)."),
+    out("Code42.FileEvents.report", "Unknown", "The Salesforce report involved in the event (if any)."),
+    out("Code42.FileEvents.file", "Unknown", "The metadata of the file involved in the event (if any)."),
+    out("Code42.FileEvents.source", "Unknown", "The origin of the file involved in the event (if any)."),
+    out("Code42.FileEvents.@timestamp", "Date", "Timestamp of the event."),
+    out("Code42.FileEvents.event.id", "String", "Event ID."),
+    out("Code42.FileEvents.event.action", "String", "Event action."),
+    out("Code42.FileEvents.event.vector", "String", "Event vector."),
+    out("Code42.FileEvents.file.name", "String", "File name."),
+    out("Code42.FileEvents.file.directory", "String", "File directory."),
+    out("Code42.FileEvents.file.category", "String", "File category."),
+    out("Code42.FileEvents.file.sizeInBytes", "Number", "File size in bytes."),
+    out("Code42.FileEvents.file.hash.md5", "String", "MD5 hash of the file."),
+    out("Code42.FileEvents.file.hash.sha256", "String", "SHA256 hash of the file."),
+    out("Code42.FileEvents.user.email", "String", "Code42 username of the actor."),
+    out("Code42.FileEvents.source.name", "String", "Source (host or application) name."),
+    out("Code42.FileEvents.source.category", "String", "Source category."),
+    out("Code42.FileEvents.destination.name", "String", "Destination name."),
+    out("Code42.FileEvents.destination.category", "String", "Destination category."),
+    out("Code42.FileEvents.risk.score", "Number", "Risk score of the event."),
+    out("Code42.FileEvents.risk.severity", "String", "Risk severity of the event."),
+    out("Code42.FileEvents.risk.indicators", "Unknown", "Risk indicators of the event."),
+];
+
+const DEPARTING_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.DepartingEmployee.UserID", "String", "Internal Code42 user (actor) ID."),
+    out("Code42.DepartingEmployee.CaseID", "String", "Same as UserID, kept for older playbooks."),
+    out("Code42.DepartingEmployee.Username", "String", "The username."),
+    out("Code42.DepartingEmployee.Note", "String", "Note on the departing employee."),
+    out("Code42.DepartingEmployee.DepartureDate", "Unknown", "The departure date."),
+];
+
+const DEPARTING_REMOVED_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.DepartingEmployee.UserID", "String", "Internal Code42 user (actor) ID."),
+    out("Code42.DepartingEmployee.CaseID", "String", "Same as UserID, kept for older playbooks."),
+    out("Code42.DepartingEmployee.Username", "String", "The username."),
+];
+
+const DEPARTING_LISTED_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.DepartingEmployee.UserID", "String", "Internal Code42 user (actor) ID."),
+    out("Code42.DepartingEmployee.Username", "String", "The username."),
+    out("Code42.DepartingEmployee.Note", "String", "Note on the departing employee."),
+    out("Code42.DepartingEmployee.DepartureDate", "Unknown", "The departure date."),
+];
+
+const HIGH_RISK_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.HighRiskEmployee.UserID", "String", "Internal Code42 user (actor) ID."),
+    out("Code42.HighRiskEmployee.Username", "String", "The username."),
+    out("Code42.HighRiskEmployee.Note", "String", "Note on the high-risk employee."),
+];
+
+const HIGH_RISK_REMOVED_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.HighRiskEmployee.UserID", "Unknown", "Internal Code42 user (actor) ID."),
+    out("Code42.HighRiskEmployee.Username", "Unknown", "The username."),
+];
+
+const RISK_TAG_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.HighRiskEmployee.UserID", "String", "Internal Code42 user (actor) ID."),
+    out("Code42.HighRiskEmployee.Username", "String", "The username."),
+    out("Code42.HighRiskEmployee.RiskTags", "Unknown", "The risk tags given."),
+];
+
+const USER_ID_OUTPUT: &[OutputSpec] = &[out("Code42.User.UserID", "String", "The ID of the Code42 user.")];
+
+const LEGAL_HOLD_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.LegalHold.UserID", "Unknown", "The ID of the Code42 user."),
+    out("Code42.LegalHold.MatterID", "String", "The ID of the legal hold matter."),
+    out("Code42.LegalHold.Username", "String", "The username."),
+    out("Code42.LegalHold.MatterName", "String", "The name of the legal hold matter."),
+];
+
+const FILE_OUTPUTS: &[OutputSpec] = &[
+    out("File.Size", "Number", "The size of the file in bytes."),
+    out("File.SHA1", "String", "The SHA1 hash of the file."),
+    out("File.SHA256", "String", "The SHA256 hash of the file."),
+    out("File.Name", "String", "The name of the file."),
+    out("File.SSDeep", "String", "The SSDeep hash of the file."),
+    out("File.EntryID", "String", "The entry ID of the file."),
+    out("File.Info", "String", "File information."),
+    out("File.Type", "String", "The file type."),
+    out("File.MD5", "String", "The MD5 hash of the file."),
+    out("File.Extension", "String", "The file extension."),
+];
+
+const USERNAME: ArgSpec = arg("username", "The username (email) of the user.").required();
+/// The departing-employee filter, the commands' default argument.
+const FILTER_TYPE: ArgSpec = arg("filtertype", "Which employees to return.").default("OPEN").default_arg();
+const WATCHLIST: ArgSpec =
+    arg("watchlist", "The watchlist ID, type (e.g. DEPARTING_EMPLOYEE) or title of a custom watchlist.").required();
+const MATTER: ArgSpec = arg("mattername", "The name of the legal hold matter.").required();
+const RISK_TAGS: &[&str] = &[
+    "PERFORMANCE_CONCERNS",
+    "POOR_SECURITY_PRACTICES",
+    "HIGH_IMPACT_EMPLOYEE",
+    "ELEVATED_ACCESS_PRIVILEGES",
+    "FLIGHT_RISK",
+    "CONTRACT_EMPLOYEE",
+    "SUSPICIOUS_SYSTEM_ACTIVITY",
+];
+/// The risk tags of the old high-risk-employee API; each is now a watchlist type of that name.
+pub const RISK_TAG_NAMES: &[&str] = RISK_TAGS;
+/// The reference's declaration of risk tags: comma-separated text, not an array.
+const RISK_TAGS_ARG: ArgSpec = arg("risktags", "Comma-separated risk tags.").values(RISK_TAGS).comma_list();
+pub const ALERT_STATES: &[&str] = &["OPEN", "CLOSED_TP", "CLOSED_FP", "CLOSED_TP_BENIGN"];
+
+pub static COMMANDS: &[CommandSpec] = &[
+    command(
+        "code42-alert-get",
+        "Retrieve alert details by alert ID.",
+        &[arg("id", "The alert ID to retrieve.").required()],
+        ALERT_OUTPUTS,
+    ),
+    command(
+        "code42-alert-resolve",
+        "Resolve a Code42 Security alert (closes it as a true positive). Deprecated: use code42-alert-update.",
+        &[arg("id", "The alert ID to resolve.").required()],
+        ALERT_OUTPUTS,
+    )
+    .writes()
+    .deprecated(),
+    command(
+        "code42-alert-update",
+        "Set the state of a Code42 Security alert.",
+        &[
+            arg("id", "The alert ID to update.").required(),
+            arg("state", "The new state.").required().values(ALERT_STATES),
+        ],
+        ALERT_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-file-events-search",
+        "Search Code42 file events by hash, username, hostname and risk score, or by a V2 query in JSON.",
+        &[
+            arg("json", "A V2 file event query in JSON; replaces every other filter argument."),
+            arg("hash", "MD5 or SHA256 hash of the file."),
+            arg("username", "The username (email) the events belong to."),
+            arg("hostname", "The hostname the events came from."),
+            arg("min_risk_score", "Only events with at least this risk score.").default("1"),
+            arg("results", "The maximum number of events to return.").default("50"),
+            arg("add-to-context", "Add the events to context under Code42.FileEvents.")
+                .default("false")
+                .values(&["true", "false"]),
+        ],
+        FILE_EVENT_OUTPUTS,
+    )
+    .reads_context(),
+    command(
+        "code42-file-events-table",
+        "Display the file events of the current incident and/or of earlier searches as a table.",
+        &[arg("include", "Which events to show.").default("all").values(&["all", "incident", "searches"])],
+        &[],
+    )
+    .reads_incident()
+    .reads_context(),
+    command(
+        "code42-departingemployee-add",
+        "Add a user to the Departing Employee watchlist.",
+        &[
+            USERNAME,
+            arg("departuredate", "The departure date (YYYY-MM-DD)."),
+            arg("note", "Note to attach to the user."),
+        ],
+        DEPARTING_OUTPUTS,
+    )
+    .writes(),
+    // The reference declares the username optional; the command still needs it.
+    command(
+        "code42-departingemployee-remove",
+        "Remove a user from the Departing Employee watchlist.",
+        &[arg("username", "The username (email) of the user.")],
+        DEPARTING_REMOVED_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-departingemployee-get-all",
+        "Get all users on the Departing Employee watchlist (at most 50 unless `results` says otherwise).",
+        &[
+            arg("results", "The maximum number of employees to return (50 when absent)."),
+            FILTER_TYPE.values(&["OPEN", "EXFILTRATION_24_HOURS", "EXFILTRATION_30_DAYS", "LEAVING_TODAY"]),
+        ],
+        DEPARTING_LISTED_OUTPUTS,
+    ),
+    command(
+        "code42-departingemployee-get",
+        "Get a user on the Departing Employee watchlist.",
+        &[USERNAME],
+        DEPARTING_LISTED_OUTPUTS,
+    ),
+    command(
+        "code42-highriskemployee-add",
+        "Add a user to the High Risk Employee (high impact) watchlist.",
+        &[USERNAME, arg("note", "Note to attach to the user.")],
+        HIGH_RISK_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-highriskemployee-remove",
+        "Remove a user from the High Risk Employee watchlist.",
+        &[USERNAME],
+        HIGH_RISK_REMOVED_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-highriskemployee-get-all",
+        "Get all users on the High Risk Employee watchlist (at most 50 unless `results` says otherwise), optionally \
+         only those with every given risk tag.",
+        &[
+            RISK_TAGS_ARG,
+            arg("results", "The maximum number of employees to return (50 when absent)."),
+            FILTER_TYPE.values(&["OPEN", "EXFILTRATION_24_HOURS", "EXFILTRATION_30_DAYS"]),
+        ],
+        HIGH_RISK_OUTPUTS,
+    ),
+    command(
+        "code42-highriskemployee-get",
+        "Get a user on the High Risk Employee watchlist.",
+        &[USERNAME],
+        HIGH_RISK_OUTPUTS,
+    ),
+    command(
+        "code42-highriskemployee-add-risk-tags",
+        "Add risk tags to a user (each tag is the watchlist of the same type).",
+        &[USERNAME, RISK_TAGS_ARG.required()],
+        RISK_TAG_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-highriskemployee-remove-risk-tags",
+        "Remove risk tags from a user.",
+        &[USERNAME, RISK_TAGS_ARG.required()],
+        RISK_TAG_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-user-create",
+        "Create a Code42 user (console API).",
+        &[
+            arg("orgname", "The name of the organization the user joins.").required(),
+            arg("username", "The username of the new user.").required(),
+            arg("email", "The email of the new user.").required(),
+        ],
+        &[
+            out("Code42.User.UserID", "String", "The ID of the new user."),
+            out("Code42.User.Username", "String", "The username of the new user."),
+            out("Code42.User.Email", "String", "The email of the new user."),
+        ],
+    )
+    .writes(),
+    command("code42-user-block", "Block a user (console API).", &[USERNAME], USER_ID_OUTPUT).writes(),
+    command("code42-user-unblock", "Unblock a user (console API).", &[USERNAME], USER_ID_OUTPUT).writes(),
+    command("code42-user-deactivate", "Deactivate a user.", &[USERNAME], USER_ID_OUTPUT).writes(),
+    command("code42-user-reactivate", "Reactivate a user.", &[USERNAME], USER_ID_OUTPUT).writes(),
+    command("code42-legalhold-add-user", "Add a user to a legal hold matter.", &[USERNAME, MATTER], LEGAL_HOLD_OUTPUTS)
+        .writes(),
+    command(
+        "code42-legalhold-remove-user",
+        "Remove a user from a legal hold matter.",
+        &[USERNAME, MATTER],
+        LEGAL_HOLD_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-download-file",
+        "Download a file by its MD5 or SHA256 hash.",
+        &[
+            arg("hash", "MD5 or SHA256 hash of the file.").required(),
+            arg("filename", "Name of the file entry; the hash when absent."),
+        ],
+        FILE_OUTPUTS,
+    ),
+    command(
+        "code42-download-file-by-xfc-id",
+        "Download a file by its exfiltrated-file content (XFC) ID.",
+        &[
+            arg("xfc_id", "The XFC content ID of the file.").required(),
+            arg("filename", "Name of the file entry; the ID when absent."),
+        ],
+        FILE_OUTPUTS,
+    ),
+    command(
+        "code42-watchlists-list",
+        "List the watchlists of the tenant.",
+        &[],
+        &[
+            out("Code42.Watchlists.ListType", "String", "The watchlist type."),
+            out("Code42.Watchlists.Id", "String", "The watchlist ID."),
+            out("Code42.Watchlists.IncludedUserCount", "Integer", "The number of included users."),
+            out("Code42.Watchlists.WatchlistType", "String", "The watchlist type."),
+            out("Code42.Watchlists.WatchlistID", "String", "The watchlist ID."),
+            out("Code42.Watchlists.IncludedUsersCount", "Number", "The number of included users."),
+        ],
+    ),
+    command(
+        "code42-watchlists-add-user",
+        "Add a user to a watchlist.",
+        &[USERNAME, WATCHLIST],
+        &[
+            out("Code42.UsersAddedToWatchlists.Watchlist", "String", "The watchlist as given."),
+            out("Code42.UsersAddedToWatchlists.Username", "String", "The username."),
+            out("Code42.UsersAddedToWatchlists.Success", "Boolean", "Whether the user was added."),
+        ],
+    )
+    .writes(),
+    command(
+        "code42-watchlists-remove-user",
+        "Remove a user from a watchlist.",
+        &[USERNAME, WATCHLIST],
+        &[
+            out("Code42.UsersRemovedFromWatchlists.Watchlist", "String", "The watchlist as given."),
+            out("Code42.UsersRemovedFromWatchlists.Username", "String", "The username."),
+            out("Code42.UsersRemovedFromWatchlists.Success", "Boolean", "Whether the user was removed."),
+        ],
+    )
+    .writes(),
+    command(
+        "code42-watchlists-list-included-users",
+        "List the users on a watchlist.",
+        &[WATCHLIST],
+        &[
+            out("Code42.WatchlistUsers.WatchlistID", "String", "The watchlist ID."),
+            out("Code42.WatchlistUsers.Username", "String", "The username."),
+            out("Code42.WatchlistUsers.AddedTime", "Datetime", "When the user was added."),
+        ],
+    ),
+    command(
+        "code42-user-get-risk-profile",
+        "Get the risk profile of a user.",
+        &[USERNAME],
+        &[
+            out("Code42.UserRiskProfiles.Username", "String", "The username."),
+            out("Code42.UserRiskProfiles.StartDate", "Date", "The start date."),
+            out("Code42.UserRiskProfiles.EndDate", "Date", "The end date."),
+            out("Code42.UserRiskProfiles.Notes", "String", "Notes on the profile."),
+        ],
+    )
+    .aliases(&["code42-get-user-risk-profile"]),
+    command(
+        "code42-user-update-risk-profile",
+        "Update the risk profile of a user; an empty value clears the field.",
+        &[
+            USERNAME,
+            arg("start_date", "The start date (YYYY-MM-DD)."),
+            arg("end_date", "The end date (YYYY-MM-DD)."),
+            arg("notes", "Notes on the profile."),
+        ],
+        &[
+            out("Code42.UpdatedUserRiskProfiles.Username", "String", "The username."),
+            out("Code42.UpdatedUserRiskProfiles.StartDate", "Date", "The start date."),
+            out("Code42.UpdatedUserRiskProfiles.EndDate", "Date", "The end date."),
+            out("Code42.UpdatedUserRiskProfiles.Notes", "String", "Notes on the profile."),
+            out(
+                "Code42.UpdatedUserRiskProfiles.Success",
+                "Boolean",
+                "Whether every given field now has the given value.",
+            ),
+        ],
+    )
+    .writes(),
+];

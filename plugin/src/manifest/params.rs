@@ -1,0 +1,113 @@
+//! The instance parameters, in the reference's order, then ours.
+
+use super::{CredentialPart, ParamKind, ParamSpec, param};
+
+pub static PARAMS: &[ParamSpec] = &[
+    param(
+        "console_url",
+        "Code42 Console URL for your Code42 environment",
+        ParamKind::Text,
+        "Console host, e.g. console.us.code42.com (https:// is assumed; write http:// only for a test tenant).",
+    )
+    .required()
+    .default("console.us.code42.com")
+    .section("Connect"),
+    param(
+        "api_url",
+        "API Gateway URL for your Code42 environment",
+        ParamKind::Text,
+        "API gateway host. Derived from the console host (console.* becomes api.*) when absent.",
+    )
+    .xsoar_required_with("api.us.code42.com")
+    .section("Connect"),
+    param("client_id", "API Client ID", ParamKind::Text, "Incydr API client id; starts with 'key-'.")
+        .required()
+        .credential(CredentialPart::Identifier)
+        .section("Connect"),
+    param("client_secret", "API Client Secret", ParamKind::Secret, "Incydr API client secret.")
+        .required()
+        .credential(CredentialPart::Password)
+        .section("Connect"),
+    param("incident_type", "Incident type", ParamKind::IncidentType, "Type given to fetched incidents.")
+        .xsoar_as("incidentType", 13)
+        .section("Collect"),
+    param(
+        "alert_severity",
+        "Alert severities to fetch when fetching incidents",
+        ParamKind::MultiSelect,
+        "Only sessions with these severities become incidents; none selected means all.",
+    )
+    .options(&["Critical", "High", "Moderate", "Low"])
+    .section("Collect"),
+    param(
+        "fetch_time",
+        "First fetch time range (<number> <time unit>, e.g., 1 hour, 30 minutes)",
+        ParamKind::Text,
+        "How far back the first fetch looks.",
+    )
+    .default("24 hours")
+    .section("Collect"),
+    param(
+        "fetch_limit",
+        "Alerts to fetch per run; note that increasing this value may result in slow performance if too many \
+         results are returned at once",
+        ParamKind::Integer,
+        "Incidents emitted per fetch; the rest wait for the next run.",
+    )
+    .default("5")
+    .section("Collect"),
+    param(
+        "include_files",
+        "Include the list of files in returned incidents.",
+        ParamKind::Boolean,
+        "Attach each session's file events to its incident.",
+    )
+    .default("false")
+    .section("Collect"),
+    param("incident_fetch_interval", "Incidents Fetch Interval", ParamKind::Interval, "Minutes between fetches.")
+        .default("3")
+        .xsoar_as("incidentFetchInterval", 19)
+        .section("Collect"),
+    param(
+        "fetch_look_back",
+        "Fetch look-back (<number> <time unit>)",
+        ParamKind::Text,
+        "How far before the last fetched alert each fetch queries again, because a session's begin time can \
+         precede the moment Code42 observes it. Already fetched alerts are never repeated.",
+    )
+    .default("24 hours")
+    .section("Collect"),
+    param(
+        "v2_events",
+        "Use v2 file events",
+        ParamKind::Boolean,
+        "Attach file events in the v2 shape (true) or the legacy v1 flat shape (false).",
+    )
+    .default("true")
+    .section("Collect"),
+    param(
+        "max_response_mib",
+        "Largest API answer (MiB)",
+        ParamKind::Integer,
+        "API answers larger than this are refused rather than read.",
+    )
+    .default("16")
+    .section("Optimize"),
+    param(
+        "max_download_mib",
+        "Largest file download (MiB)",
+        ParamKind::Integer,
+        "Downloads larger than this are refused rather than read.",
+    )
+    .default("64")
+    .section("Optimize"),
+    param(
+        "max_concurrent_requests",
+        "Requests in flight at once",
+        ParamKind::Integer,
+        "How many independent requests to Code42 may be in flight together (session events, actor and rule \
+         lookups, watchlist members); 1 sends them one at a time.",
+    )
+    .default("8")
+    .section("Optimize"),
+];
