@@ -228,6 +228,7 @@ mod tests {
                 default_value: None,
                 section: None,
                 credential: None,
+                hidden: false,
             },
         }
     }

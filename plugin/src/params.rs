@@ -136,6 +136,54 @@ pub struct Settings {
     pub max_download_bytes: usize,
     /// Requests in flight at once where a command or fetch reads independent things.
     pub max_concurrent_requests: usize,
+    /// How incidents and alert sessions are kept in step (XSOAR mirroring); `None` when off.
+    pub mirror: Option<MirrorDirection>,
+    /// Close the incident when its session is closed in Code42.
+    pub close_incident: bool,
+    /// Close the session when its incident is closed.
+    pub close_out: bool,
+    /// Incident entries with this tag become session notes.
+    pub comment_tag: String,
+    /// The XSOAR instance that mirrors (its name, filled in by the XSOAR script).
+    pub mirror_instance: Option<String>,
+    /// How far back get-modified-remote-data looks for sessions.
+    pub mirror_window: TimeRange,
+}
+
+/// Which way changes travel between an incident and its alert session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorDirection {
+    Incoming,
+    Outgoing,
+    Both,
+}
+
+impl MirrorDirection {
+    /// The `mirror_direction` parameter's values, as XSOAR writes them.
+    pub const OPTIONS: &[&str] = &["None", "Incoming", "Outgoing", "Incoming And Outgoing"];
+
+    /// The parameter's value; `None` for `None` (mirroring off).
+    fn parse(text: &str) -> Result<Option<Self>> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "none" => Ok(None),
+            "incoming" => Ok(Some(MirrorDirection::Incoming)),
+            "outgoing" => Ok(Some(MirrorDirection::Outgoing)),
+            "incoming and outgoing" | "both" => Ok(Some(MirrorDirection::Both)),
+            _ => Err(Error::invalid_arg(
+                names::MIRROR_DIRECTION,
+                format!("Invalid mirror_direction '{text}'; expected one of: {}", Self::OPTIONS.join(", ")),
+            )),
+        }
+    }
+
+    /// XSOAR's `dbotMirrorDirection` value.
+    pub fn field_value(self) -> &'static str {
+        match self {
+            MirrorDirection::Incoming => "In",
+            MirrorDirection::Outgoing => "Out",
+            MirrorDirection::Both => "Both",
+        }
+    }
 }
 
 /// Parameter names, as written in configuration files.
@@ -155,6 +203,12 @@ pub mod names {
     pub const MAX_RESPONSE_MIB: &str = "max_response_mib";
     pub const MAX_DOWNLOAD_MIB: &str = "max_download_mib";
     pub const MAX_CONCURRENT_REQUESTS: &str = "max_concurrent_requests";
+    pub const MIRROR_DIRECTION: &str = "mirror_direction";
+    pub const CLOSE_INCIDENT: &str = "close_incident";
+    pub const CLOSE_OUT: &str = "close_out";
+    pub const COMMENT_TAG: &str = "comment_tag";
+    pub const MIRROR_INSTANCE: &str = "mirror_instance";
+    pub const MIRROR_WINDOW: &str = "mirror_window";
 }
 
 /// Reads typed values out of the host's parameter list, naming the parameter in every error.
@@ -295,6 +349,15 @@ impl Settings {
             max_json_bytes: mib(names::MAX_RESPONSE_MIB, 16)?,
             max_download_bytes: mib(names::MAX_DOWNLOAD_MIB, 64)?,
             max_concurrent_requests,
+            mirror: MirrorDirection::parse(&reader.text(names::MIRROR_DIRECTION)?.unwrap_or_default())?,
+            close_incident: reader.boolean(names::CLOSE_INCIDENT, false)?,
+            close_out: reader.boolean(names::CLOSE_OUT, false)?,
+            comment_tag: reader.text(names::COMMENT_TAG)?.unwrap_or_else(|| "comment".into()),
+            mirror_instance: reader.text(names::MIRROR_INSTANCE)?,
+            mirror_window: TimeRange::parse(
+                names::MIRROR_WINDOW,
+                &reader.text(names::MIRROR_WINDOW)?.unwrap_or("30 days".into()),
+            )?,
             console,
             api,
             client_id,

@@ -156,6 +156,7 @@ fn manifest() -> Manifest {
                         wt::CredentialPart::Identifier => "identifier",
                         wt::CredentialPart::Password => "password",
                     }),
+                    hidden: p.xsoar.hidden,
                 },
             })
             .collect(),

@@ -95,6 +95,7 @@ mod tests {
                 default_value: None,
                 section: None,
                 credential: None,
+                hidden: false,
             },
         };
         Manifest {

@@ -50,6 +50,7 @@ pub struct XsoarParam {
     pub section: Option<String>,
     /// `identifier` or `password`, for a half of XSOAR's credentials.
     pub credential: Option<&'static str>,
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

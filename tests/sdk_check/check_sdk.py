@@ -57,6 +57,11 @@ def main():
         assert ev.file_events and ev.total_count == len(ev.file_events)
         check("POST /v1/sessions/change-state", lambda: c.sessions.v1.update_state_by_id([sid], "CLOSED_TP"))
         assert c.sessions.v1.get_session_details(sid).states[-1].state == "CLOSED_TP"
+        check("POST /v1/sessions/{id}/add-note", lambda: c.sessions.v1.add_note(sid, "Checked by the SDK"))
+        history = c.sessions.v1.get_session_details(sid)
+        assert history.notes[-1].content == "Checked by the SDK" and history.notes[-1].source_timestamp
+        assert history.last_updated >= history.notes[-1].source_timestamp
+        assert [st.state for st in history.states][-1] == "CLOSED_TP"
 
         actor = check("GET /v1/actors/actor/id/{id}", lambda: c.actors.v1.get_actor_by_id(ids["actorId"]))
         assert actor.name == ids["actorName"]

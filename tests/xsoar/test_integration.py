@@ -7,6 +7,7 @@ the same tenant (same seed, same moment), so that writes happen once on each.
 Environment: CODE42_BIN (the code42 binary), INCYDR_SIM (the simulator binary), XSOAR_PACK (the
 directory `code42 xsoar-package` wrote). Run with `python3 -m unittest` from this directory.
 """
+import base64
 import hashlib
 import importlib.util
 import json
@@ -215,7 +216,8 @@ class GeneratedIntegration(unittest.TestCase):
         for command, args in calls:
             with self.subTest(command=command):
                 self.assert_same_as_cli(command, args)
-        run = {command for command, _ in calls} | {"code42-file-events-table"}
+        # file-events-table and the mirroring commands have tests of their own below.
+        run = {command for command, _ in calls} | {"code42-file-events-table"} | set(self.script.MIRRORING)
         self.assertEqual(run, set(self.script.COMMANDS), "every command of the manifest was run")
 
     def test_the_incident_and_the_context_reach_the_commands_that_read_them(self):
@@ -255,6 +257,65 @@ class GeneratedIntegration(unittest.TestCase):
             self.assertFalse(set(ids) & set(seen), "no incident twice")
             seen += ids
             last_run = state["next_last_run"]
+
+    def code42_api(self, method, path, body=None):
+        """A call to the simulated tenant as a Code42 analyst would make it in the console."""
+        tenant = self.script_tenant
+        basic = base64.b64encode(f"{tenant['client_id']}:{tenant['client_secret']}".encode()).decode()
+        token_request = urllib.request.Request(tenant["api_url"] + "/v1/oauth", method="POST",
+                                               headers={"Authorization": "Basic " + basic})
+        with urllib.request.urlopen(token_request) as answer:
+            token = json.load(answer)["access_token"]
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(tenant["api_url"] + path, data=data, method=method,
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as answer:
+            return json.load(answer)
+
+    def test_mirroring_commands_answer_with_xsoar_objects(self):
+        mirroring = {"mirror_direction": "Incoming And Outgoing", "close_incident": True, "close_out": True,
+                     "comment_tag": "comment"}
+        instance = "Code42Wasm_instance_1"
+
+        def run(command, args=None, **platform):
+            demistomock.reset(params=dict(self.params(), **mirroring), args=args, command=command,
+                              instance=instance, **platform)
+            try:
+                self.script.main()
+            except SystemExit:
+                pass
+            return demistomock.state
+
+        mapping = run("get-mapping-fields")["results"]
+        self.assertEqual(list(mapping[0]["Code42 Security Alert"]), ["state", "note"])
+
+        fetched = run("fetch-incidents")["incidents"]
+        raw = json.loads(fetched[0]["rawJSON"])
+        self.assertEqual((raw["mirror_direction"], raw["mirror_instance"]), ("Both", instance))
+        session = raw["mirror_id"]
+
+        before = int(time.time() * 1000)
+        time.sleep(0.01)
+        self.code42_api("POST", "/v1/sessions/change-state", {"ids": [session], "newState": "CLOSED_FP"})
+        modified = run("get-modified-remote-data", {"lastUpdate": before})["results"]
+        self.assertEqual(modified[0]["Type"], 1)
+        self.assertIn(session, modified[0]["Contents"])
+
+        remote = run("get-remote-data", {"id": session, "lastUpdate": before})["results"][0]
+        self.assertEqual(remote[0]["mirror_id"], session)
+        self.assertEqual(remote[1]["Contents"]["dbotIncidentClose"], True)
+        self.assertEqual(remote[1]["Contents"]["closeReason"], "False Positive")
+
+        entries = [{"id": "41", "type": 1, "contents": "Talked to the user", "tags": ["comment"], "user": "analyst"},
+                   {"id": "42", "type": 1, "contents": "private", "tags": [], "user": "analyst"}]
+        args = {"remoteId": session, "status": 1, "incidentChanged": True, "delta": {"closeReason": ""},
+                "entries": entries, "data": {"id": "7"}}
+        for _ in range(2):
+            self.assertEqual(run("update-remote-system", args)["results"], [session])
+        notes = [n["content"] for n in self.code42_api("GET", f"/v1/sessions/{session}")["notes"]]
+        self.assertEqual(notes, ["Talked to the user\n\n(from XSOAR entry 41)"])
+        states = self.code42_api("GET", f"/v1/sessions/{session}")["states"]
+        self.assertEqual(states[-1]["state"], "OPEN", "the reopened incident reopened the session")
 
     def test_the_configuration_reaches_code42_in_a_private_file_never_on_its_command_line(self):
         log = os.path.join(self.workdir, "wrapper.log")

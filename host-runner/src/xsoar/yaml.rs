@@ -43,6 +43,8 @@ struct Configuration {
     section: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     additionalinfo: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    hidden: bool,
 }
 
 #[derive(Serialize)]
@@ -54,6 +56,13 @@ struct Script {
     dockerimage: String,
     isfetch: bool,
     runonce: bool,
+    /// Mirroring: the outgoing fields can be listed, and changes travel in and out.
+    #[serde(skip_serializing_if = "is_false")]
+    ismappable: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    isremotesyncin: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    isremotesyncout: bool,
     commands: Vec<Command>,
 }
 
@@ -107,6 +116,7 @@ pub fn integration_id(manifest: &IntegrationManifest) -> String {
 
 pub fn integration(manifest: &IntegrationManifest, image: &str) -> Integration {
     let id = integration_id(manifest);
+    let has = |command: &str| manifest.commands.iter().any(|c| c.name == command);
     let configuration = configuration(manifest);
     let mut section_order: Vec<String> = Vec::new();
     for section in configuration.iter().filter_map(|c| c.section.clone()) {
@@ -129,6 +139,9 @@ pub fn integration(manifest: &IntegrationManifest, image: &str) -> Integration {
             dockerimage: image.to_string(),
             isfetch: manifest.fetches_incidents,
             runonce: false,
+            ismappable: has("get-mapping-fields"),
+            isremotesyncin: has("get-remote-data") && has("get-modified-remote-data"),
+            isremotesyncout: has("update-remote-system"),
             commands: manifest.commands.iter().flat_map(commands).collect(),
         },
         fromversion: "6.10.0",
@@ -166,6 +179,7 @@ fn configuration(manifest: &IntegrationManifest) -> Vec<Configuration> {
             options: vec![],
             section: Some("Collect".into()),
             additionalinfo: None,
+            hidden: false,
         };
         entries.insert(after_connect, is_fetch);
     }
@@ -185,6 +199,7 @@ fn entry(p: &ParamSpec) -> Configuration {
         section: p.xsoar.section.clone(),
         // A credentials entry's help would describe only one of its halves.
         additionalinfo: (!credentials && !p.description.is_empty()).then(|| p.description.clone()),
+        hidden: p.xsoar.hidden,
     }
 }
 

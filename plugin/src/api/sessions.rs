@@ -50,6 +50,35 @@ pub fn change_state<H: HttpClient>(client: &Client<H>, ids: &[&str], new_state: 
     Ok(())
 }
 
+/// Page size of `GET /v1/sessions`; a shorter page is the last.
+const PAGE_SIZE: u32 = 50;
+/// Bound on pages per listing, so a misbehaving server cannot keep a run going forever.
+const MAX_PAGES: u32 = 10_000;
+
+/// Every session matching `query`, page after page.
+pub fn list_all<H: HttpClient>(client: &Client<H>, mut query: SessionQuery) -> Result<Vec<Value>> {
+    query.page_number = 0;
+    query.page_size = PAGE_SIZE;
+    let mut all = Vec::new();
+    while query.page_number < MAX_PAGES {
+        let page = list(client, &query)?;
+        let full = page.items.len() >= PAGE_SIZE as usize;
+        all.extend(page.items);
+        if !full {
+            break;
+        }
+        query.page_number += 1;
+    }
+    Ok(all)
+}
+
+/// Adds a note to a session. Not retried after a 5xx: a second try could add it twice.
+pub fn add_note<H: HttpClient>(client: &Client<H>, session_id: &str, content: &str) -> Result<()> {
+    let path = format!("/v1/sessions/{}/add-note", segment(session_id));
+    client.send(Call::post(path, json!({"noteContent": content})))?;
+    Ok(())
+}
+
 /// One page of sessions.
 pub fn list<H: HttpClient>(client: &Client<H>, query: &SessionQuery) -> Result<SessionPage> {
     let mut call = Call::get("/v1/sessions");

@@ -5,6 +5,7 @@ mod downloads;
 mod employees;
 mod file_events;
 mod legal_hold;
+mod mirroring;
 mod risk_profiles;
 mod users;
 mod watchlists;
@@ -112,6 +113,10 @@ pub fn execute<H: HttpClient>(
         "code42-watchlists-list-included-users" => watchlists::included_users(client, &args)?,
         "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
         "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
+        "get-modified-remote-data" => mirroring::modified(client, &args, now_ms)?,
+        "get-remote-data" => mirroring::remote_data(client, &args)?,
+        "update-remote-system" => mirroring::update_remote(client, &args)?,
+        "get-mapping-fields" => mirroring::mapping_fields(),
         other => return Err(Error::Internal(format!("{other} is in the manifest but has no implementation"))),
     };
     Ok(vec![result])

@@ -133,6 +133,7 @@ fn param_spec(p: &manifest::ParamSpec) -> wit::ParamSpec {
                 manifest::CredentialPart::Identifier => wit::CredentialPart::Identifier,
                 manifest::CredentialPart::Password => wit::CredentialPart::Password,
             }),
+            hidden: p.xsoar.hidden,
         },
     }
 }

@@ -13,15 +13,10 @@ use crate::api::{Client, sessions};
 use crate::error::{Error, Result, json_problem};
 use crate::http::HttpClient;
 use crate::params::Settings;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use sessions::{SessionEvents, SessionQuery};
 use state::FetchState;
 use std::collections::HashSet;
-
-/// Page size of `GET /v1/sessions`; a shorter page is the last.
-const PAGE_SIZE: u32 = 50;
-/// Bound on pages per listing, so a misbehaving server cannot keep a run going forever.
-const MAX_PAGES: u32 = 10_000;
 
 /// An incident ready for the host.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,25 +86,14 @@ pub fn fetch_incidents<H: HttpClient>(client: &Client<H>, last_run: Option<&str>
 /// Every open alert session of the configured severities beginning on or after `start`.
 fn list_sessions<H: HttpClient>(client: &Client<H>, start: i64) -> Result<Vec<Value>> {
     let settings = client.settings();
-    let mut query = SessionQuery {
+    let query = SessionQuery {
         on_or_after: Some(start),
         has_alerts: true,
         states: vec!["OPEN", "OPEN_NEW_DATA"],
         severities: settings.alert_severity.iter().map(|s| s.api_value()).collect(),
-        page_number: 0,
-        page_size: PAGE_SIZE,
+        ..SessionQuery::default()
     };
-    let mut all = Vec::new();
-    while query.page_number < MAX_PAGES {
-        let page = sessions::list(client, &query)?;
-        let full = page.items.len() >= PAGE_SIZE as usize;
-        all.extend(page.items);
-        if !full {
-            break;
-        }
-        query.page_number += 1;
-    }
-    Ok(all)
+    sessions::list_all(client, query)
 }
 
 /// The incidents of these sessions, in order. Their actor and rule lookups and, with
@@ -138,9 +122,22 @@ fn incidents<H: HttpClient>(client: &Client<H>, sessions: Vec<Value>) -> Result<
         .collect()
 }
 
+/// With mirroring on, what XSOAR's mapper turns into `dbotMirrorId`, `dbotMirrorDirection` and
+/// `dbotMirrorInstance`, and the session's last change; with it off, nothing.
+pub fn add_mirror_fields(settings: &Settings, details: &mut Map<String, Value>) {
+    let Some(direction) = settings.mirror else { return };
+    let id = details.get("sessionId").cloned().unwrap_or(Value::Null);
+    let last_update = details.get("lastUpdated").and_then(Value::as_i64).and_then(crate::pytime::iso_from_millis);
+    details.insert("mirror_direction".into(), json!(direction.field_value()));
+    details.insert("mirror_instance".into(), json!(settings.mirror_instance.clone().unwrap_or_default()));
+    details.insert("mirror_id".into(), id);
+    details.insert("mirror_last_update".into(), json!(last_update));
+}
+
 /// The incident of one enriched session, with its file events when they were read.
 fn incident(settings: &Settings, mut alert: Alert, id: &str, events: Option<SessionEvents>) -> Result<Incident> {
     let details = &mut alert.details;
+    add_mirror_fields(settings, details);
     // v2 events go into the incident as the API sent them, spliced in after the other fields.
     let mut verbatim = None;
     if let Some(events) = events {

@@ -385,4 +385,37 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     )
     .writes(),
+    command(
+        "get-modified-remote-data",
+        "Mirroring: the IDs of the Code42 alert sessions updated after lastUpdate, among those begun within \
+         mirror_window.",
+        &[arg("lastUpdate", "ISO 8601 time or epoch milliseconds; sessions updated after it are listed.").required()],
+        &[],
+    ),
+    command(
+        "get-remote-data",
+        "Mirroring: a Code42 alert session as fetch shapes it, with what changed after lastUpdate: notes added in \
+         Code42, and its closing (with close_incident) or reopening.",
+        &[
+            arg("id", "The alert session ID.").required(),
+            arg("lastUpdate", "ISO 8601 time or epoch milliseconds; only changes after it are returned.").default("0"),
+        ],
+        &[],
+    ),
+    command(
+        "update-remote-system",
+        "Mirroring: changes of an incident to its Code42 alert session: entries tagged comment_tag become notes \
+         (each once), and with close_out, closing or reopening the incident closes or reopens the session.",
+        &[
+            arg("remoteId", "The alert session ID.").required(),
+            arg("status", "The incident's status (0 pending, 1 active, 2 done, 3 archived)."),
+            arg("incidentChanged", "Whether the incident changed (true or false)."),
+            arg("delta", "JSON object of the incident fields that changed."),
+            arg("entries", "JSON list of the incident entries to mirror out."),
+            arg("data", "JSON object of the incident's fields."),
+        ],
+        &[],
+    )
+    .writes(),
+    command("get-mapping-fields", "Mirroring: the incident fields that can be mirrored out to Code42.", &[], &[]),
 ];

@@ -56,6 +56,7 @@ pub struct XsoarParam {
     pub default: Option<&'static str>,
     pub section: Option<&'static str>,
     pub credential: Option<CredentialPart>,
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -165,6 +166,7 @@ const fn param(name: &'static str, display: &'static str, kind: ParamKind, descr
             default: None,
             section: None,
             credential: None,
+            hidden: false,
         },
     }
 }
@@ -189,6 +191,10 @@ impl ParamSpec {
     /// Required in XSOAR with this default, though the configuration file may leave it out.
     const fn xsoar_required_with(self, default: &'static str) -> Self {
         ParamSpec { xsoar: XsoarParam { required: true, default: Some(default), ..self.xsoar }, ..self }
+    }
+    /// Not shown in XSOAR: the integration's script fills it in.
+    const fn hidden_in_xsoar(self) -> Self {
+        ParamSpec { xsoar: XsoarParam { hidden: true, ..self.xsoar }, ..self }
     }
     /// One half of XSOAR's `credentials` parameter.
     const fn credential(self, part: CredentialPart) -> Self {
@@ -251,7 +257,7 @@ mod tests {
                 assert!(seen.insert(*n), "{n} twice");
             }
         }
-        assert_eq!(COMMANDS.len(), 30);
+        assert_eq!(COMMANDS.len(), 34);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The instance parameters, in the reference's order, then ours.
 
 use super::{CredentialPart, ParamKind, ParamSpec, param};
+use crate::params::MirrorDirection;
 
 pub static PARAMS: &[ParamSpec] = &[
     param(
@@ -68,6 +69,57 @@ pub static PARAMS: &[ParamSpec] = &[
         .default("3")
         .xsoar_as("incidentFetchInterval", 19)
         .section("Collect"),
+    param(
+        "mirror_direction",
+        "Incident Mirroring Direction",
+        ParamKind::SingleSelect,
+        "Keep incidents and their Code42 alert sessions in step: notes and states from Code42 (Incoming), \
+         entries and closing to Code42 (Outgoing), or both.",
+    )
+    .options(MirrorDirection::OPTIONS)
+    .default("None")
+    .section("Collect"),
+    param(
+        "close_incident",
+        "Close Mirrored XSOAR Incident",
+        ParamKind::Boolean,
+        "When the alert session is closed in Code42, close the incident too.",
+    )
+    .default("false")
+    .section("Collect"),
+    param(
+        "close_out",
+        "Close Mirrored Code42 Alert",
+        ParamKind::Boolean,
+        "When the incident is closed, close its alert session in Code42 (False Positive: CLOSED_FP, \
+         Resolved: CLOSED_TP, anything else: CLOSED).",
+    )
+    .default("false")
+    .section("Collect"),
+    param(
+        "comment_tag",
+        "Comment Entry Tag",
+        ParamKind::Text,
+        "Incident entries with this tag become notes on the Code42 alert session.",
+    )
+    .default("comment")
+    .section("Collect"),
+    param(
+        "mirror_instance",
+        "Mirroring instance",
+        ParamKind::Text,
+        "The name of the instance that mirrors; the XSOAR integration fills it in.",
+    )
+    .hidden_in_xsoar()
+    .section("Collect"),
+    param(
+        "mirror_window",
+        "Mirroring window (<number> <time unit>)",
+        ParamKind::Text,
+        "How far back, by begin time, alert sessions are checked for changes to mirror.",
+    )
+    .default("30 days")
+    .section("Collect"),
     param(
         "fetch_look_back",
         "Fetch look-back (<number> <time unit>)",

@@ -41,6 +41,7 @@ fn manifest() -> Manifest {
                 default_value: Some("5".into()),
                 section: None,
                 credential: None,
+                hidden: false,
             },
         }],
         commands: vec![

@@ -182,6 +182,16 @@ impl Simulator {
         tenant::add_session(&mut self.tenant(), &mut rng, &spec)
     }
 
+    /// A Code42 analyst changes a session's state in the console.
+    pub fn change_state(&self, session_id: &str, state: &str, analyst: &str) {
+        assert!(self.tenant().change_state(session_id, state, Some(analyst)), "no session {session_id}");
+    }
+
+    /// A Code42 analyst adds a note to a session in the console.
+    pub fn add_note(&self, session_id: &str, content: &str, analyst: &str) {
+        assert!(self.tenant().add_note(session_id, content, analyst).is_some(), "no session {session_id}");
+    }
+
     /// Every request received so far.
     pub fn requests(&self) -> Vec<RequestRecord> {
         lock(&self.shared.log).clone()

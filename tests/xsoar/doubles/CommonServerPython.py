@@ -1,5 +1,6 @@
 """A test double of the part of XSOAR's `CommonServerPython` the generated integration uses
-(`CommandResults`, `return_results`, `return_error`, `fileResult`, `EntryType`), written from
+(`CommandResults`, `return_results`, `return_error`, `fileResult`, `EntryType`, and the
+mirroring responses), written from
 its documented behaviour; XSOAR's own file is on no package registry. Anything the script uses
 beyond this would fail here first."""
 import json
@@ -91,6 +92,10 @@ def return_results(results):
             demisto.results(collected)
     elif isinstance(results, CommandResults):
         demisto.results(results.to_context())
+    elif isinstance(results, GetMappingFieldsResponse):
+        demisto.results(results.extract_mapping())
+    elif isinstance(results, GetRemoteDataResponse):
+        demisto.results(results.extract_for_local())
     elif hasattr(results, "to_entry"):
         demisto.results(results.to_entry())
     else:
@@ -114,3 +119,56 @@ def fileResult(filename, data, file_type=None):
     with open(demisto.investigation()["id"] + "_" + temp, "wb") as f:
         f.write(data)
     return {"Contents": "", "ContentsFormat": formats["text"], "Type": file_type, "File": filename, "FileID": temp}
+
+
+class IncidentStatus:
+    PENDING = 0
+    ACTIVE = 1
+    DONE = 2
+    ARCHIVE = 3
+
+
+class GetModifiedRemoteDataResponse:
+    def __init__(self, modified_incident_ids):
+        self.modified_incident_ids = modified_incident_ids
+
+    def to_entry(self):
+        demisto.info(f"Modified incidents: {self.modified_incident_ids}")
+        return {"Contents": self.modified_incident_ids, "Type": EntryType.NOTE, "ContentsFormat": EntryFormat.JSON}
+
+
+class GetRemoteDataResponse:
+    def __init__(self, mirrored_object, entries):
+        self.mirrored_object = mirrored_object
+        self.entries = entries
+
+    def extract_for_local(self):
+        if self.mirrored_object:
+            return [self.mirrored_object] + self.entries
+        return None
+
+
+class SchemeTypeMapping:
+    def __init__(self, type_name="", fields=None):
+        self.type_name = type_name
+        self.fields = fields if fields else {}
+
+    def add_field(self, name, description=""):
+        self.fields[name] = description
+
+    def extract_mapping(self):
+        return {self.type_name: self.fields}
+
+
+class GetMappingFieldsResponse:
+    def __init__(self, scheme_types_mapping=None):
+        self.scheme_types_mappings = scheme_types_mapping if scheme_types_mapping else []
+
+    def add_scheme_type(self, scheme_type_mapping):
+        self.scheme_types_mappings.append(scheme_type_mapping)
+
+    def extract_mapping(self):
+        all_mappings = {}
+        for scheme_types_mapping in self.scheme_types_mappings:
+            all_mappings.update(scheme_types_mapping.extract_mapping())
+        return all_mappings

@@ -35,6 +35,7 @@ pub(crate) fn gateway(shared: Arc<Shared>) -> Router {
         .route("/v1/sessions/change-state", post(sessions::change_state))
         .route("/v1/sessions/{id}", get(sessions::get))
         .route("/v1/sessions/{id}/events", get(sessions::events))
+        .route("/v1/sessions/{id}/add-note", post(sessions::add_note))
         .route("/v1/actors/actor/search", get(actors::search))
         .route("/v1/actors/actor/id/{id}", get(actors::by_id).patch(actors::update))
         .route("/v1/actors/actor/id/{id}/parent", get(actors::parent_by_id))

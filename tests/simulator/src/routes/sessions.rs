@@ -95,11 +95,26 @@ pub(crate) async fn change_state(State(shared): AppState, body: axum::Json<Chang
     if let Some(missing) = body.ids.iter().find(|id| tenant.session(id).is_none()) {
         return not_found(&format!("session {missing}"));
     }
-    let now = chrono::Utc::now().timestamp_millis();
-    for session in tenant.sessions.iter_mut().filter(|s| body.ids.contains(&s.session_id)) {
-        let latest = session.states.iter().filter_map(|s| s["sourceTimestamp"].as_i64()).max().unwrap_or(0);
-        session.states.push(json!({"state": body.new_state, "sourceTimestamp": now.max(latest + 1), "userId": null}));
-        session.last_updated = now;
+    for id in &body.ids {
+        tenant.change_state(id, &body.new_state, None);
     }
     ok_json(json!({}))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AddNote {
+    #[serde(rename = "noteContent")]
+    note_content: String,
+}
+
+/// `POST /v1/sessions/{id}/add-note`: the note joins the session's history with its time.
+pub(crate) async fn add_note(State(shared): AppState, Path(id): Path<String>, body: axum::Json<AddNote>) -> Response {
+    if body.note_content.is_empty() {
+        return bad_request("noteContent must not be empty");
+    }
+    let mut tenant = lock_shared(&shared.tenant);
+    match tenant.add_note(&id, &body.note_content, "api-client") {
+        Some(note) => ok_json(note),
+        None => not_found("session"),
+    }
 }

@@ -233,8 +233,37 @@ impl Tenant {
     }
 
     /// A fresh id for something created by a write.
+    /// Moves a session to `state` now (after its latest state), as `user` (`None`: the API
+    /// client). False when there is no such session.
+    pub fn change_state(&mut self, session_id: &str, state: &str, user: Option<&str>) -> bool {
+        let Some(session) = self.sessions.iter_mut().find(|s| s.session_id == session_id) else { return false };
+        let latest = session.states.iter().filter_map(|s| s["sourceTimestamp"].as_i64()).max().unwrap_or(0);
+        let at = later_than(latest.max(session.last_updated));
+        session.states.push(serde_json::json!({"state": state, "sourceTimestamp": at, "userId": user}));
+        session.last_updated = at;
+        true
+    }
+
+    /// Adds a note to a session now, written by `user`; the note as the API shows it.
+    pub fn add_note(&mut self, session_id: &str, content: &str, user: &str) -> Option<Value> {
+        let id = self.mint("note");
+        let session = self.sessions.iter_mut().find(|s| s.session_id == session_id)?;
+        let latest = session.notes.iter().filter_map(|n| n["sourceTimestamp"].as_i64()).max().unwrap_or(0);
+        let at = later_than(latest.max(session.last_updated));
+        let note = serde_json::json!({"id": id, "content": content, "sourceTimestamp": at, "userId": user});
+        session.notes.push(note.clone());
+        session.last_updated = at;
+        Some(note)
+    }
+
     pub fn mint(&mut self, prefix: &str) -> String {
         self.next_serial += 1;
         format!("{prefix}-{:08}", self.next_serial)
     }
+}
+
+/// Now, in epoch ms, but never at or before `previous`: a session's history stays in order
+/// even when two changes fall in the same millisecond.
+fn later_than(previous: i64) -> i64 {
+    chrono::Utc::now().timestamp_millis().max(previous + 1)
 }

@@ -31,6 +31,12 @@ PARAMS = {
     "fetch_limit": {"name": "fetch_limit", "kind": "integer", "credentials": None},
     "include_files": {"name": "include_files", "kind": "boolean", "credentials": None},
     "incidentFetchInterval": {"name": "incident_fetch_interval", "kind": "interval", "credentials": None},
+    "mirror_direction": {"name": "mirror_direction", "kind": "single-select", "credentials": None},
+    "close_incident": {"name": "close_incident", "kind": "boolean", "credentials": None},
+    "close_out": {"name": "close_out", "kind": "boolean", "credentials": None},
+    "comment_tag": {"name": "comment_tag", "kind": "text", "credentials": None},
+    "mirror_instance": {"name": "mirror_instance", "kind": "text", "credentials": None},
+    "mirror_window": {"name": "mirror_window", "kind": "text", "credentials": None},
     "fetch_look_back": {"name": "fetch_look_back", "kind": "text", "credentials": None},
     "v2_events": {"name": "v2_events", "kind": "boolean", "credentials": None},
     "max_response_mib": {"name": "max_response_mib", "kind": "integer", "credentials": None},
@@ -69,6 +75,10 @@ COMMANDS = {
     "code42-user-get-risk-profile": {"reads_incident": False, "reads_context": False},
     "code42-get-user-risk-profile": {"reads_incident": False, "reads_context": False},
     "code42-user-update-risk-profile": {"reads_incident": False, "reads_context": False},
+    "get-modified-remote-data": {"reads_incident": False, "reads_context": False},
+    "get-remote-data": {"reads_incident": False, "reads_context": False},
+    "update-remote-system": {"reads_incident": False, "reads_context": False},
+    "get-mapping-fields": {"reads_incident": False, "reads_context": False},
 }
 # -- end of the generated part --
 
@@ -122,9 +132,13 @@ def typed(kind, value, key):
 
 
 def instance_config(params):
-    """The instance parameters as a `code42` configuration (TOML, the integration's own names)."""
+    """The instance parameters as a `code42` configuration (TOML, the integration's own names),
+    with the instance's name for mirroring."""
+    params = dict(params or {})
+    if "mirror_instance" in PARAMS:
+        params["mirror_instance"] = demisto.integrationInstance()
     lines = []
-    for key, value in (params or {}).items():
+    for key, value in params.items():
         spec = PARAMS.get(key)
         if spec is None or value is None or value == "" or value == []:
             continue
@@ -163,10 +177,13 @@ def run_code42(arguments, workdir):
 
 
 def arg_text(value):
-    """An argument as text, as XSOAR hands arguments to an integration."""
+    """An argument as text, as XSOAR hands arguments to an integration: lists of plain values
+    comma-separated, objects (and lists of them, such as mirroring's entries) as JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
+        if any(isinstance(item, (dict, list, tuple)) for item in value):
+            return json.dumps(value)
         return ",".join(arg_text(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value)
@@ -196,6 +213,26 @@ def command_results(envelope):
     return entries
 
 
+def mirroring_result(command, raw):
+    """A mirroring command's answer as the XSOAR object the server expects."""
+    if command == "get-modified-remote-data":
+        return GetModifiedRemoteDataResponse(raw)
+    if command == "get-remote-data":
+        return GetRemoteDataResponse(raw["mirrored_object"], raw["entries"])
+    if command == "get-mapping-fields":
+        mapping = GetMappingFieldsResponse()
+        for incident_type, fields in raw.items():
+            scheme = SchemeTypeMapping(type_name=incident_type)
+            for name, description in fields.items():
+                scheme.add_field(name, description)
+            mapping.add_scheme_type(scheme)
+        return mapping
+    return raw  # update-remote-system: the remote id
+
+
+MIRRORING = ("get-modified-remote-data", "get-remote-data", "update-remote-system", "get-mapping-fields")
+
+
 def run_command(command, workdir):
     spec = COMMANDS[command]
     arguments = ["run", command, "--output", "json", "--files-dir", os.path.join(workdir, "files")]
@@ -210,7 +247,10 @@ def run_command(command, workdir):
     for name, value in (demisto.args() or {}).items():
         if value is not None:
             arguments.append(f"{name}={arg_text(value)}")
-    return command_results(json.loads(run_code42(arguments, workdir)))
+    envelope = json.loads(run_code42(arguments, workdir))
+    if command in MIRRORING:
+        return mirroring_result(command, envelope["results"][0]["raw_response"])
+    return command_results(envelope)
 
 
 def fetch_incidents(workdir):
