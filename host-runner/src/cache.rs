@@ -29,6 +29,12 @@ pub fn artifact_name(engine: &Engine, sha256_hex: &str) -> String {
     format!("{}-{:016x}.cwasm", &sha256_hex[..32.min(sha256_hex.len())], hasher.finish())
 }
 
+/// Where the [`LaunchSpec`](crate::launch_spec::LaunchSpec) of that component is kept in `dir`:
+/// beside its artifact, under the same name.
+pub fn launch_spec_path(dir: &Path, engine: &Engine, sha256_hex: &str) -> PathBuf {
+    dir.join(artifact_name(engine, sha256_hex)).with_extension("launch.json")
+}
+
 /// Loads `component` (whose SHA-256 is `sha256_hex`) from the cache in `dir`, or compiles it
 /// and stores the artifact. A cache entry that cannot be loaded is replaced, never trusted
 /// blindly. On a hit the component's bytes are not read at all.

@@ -2,7 +2,7 @@
 //! `CODE42_*` environment variables taking precedence for hosts and credentials. Values are
 //! checked against the manifest's parameter kinds; errors name the key and never echo a value.
 
-use crate::bindings::{IntegrationManifest, Param, ParamKind, ParamSpec, ParamValue};
+use crate::bindings::{Param, ParamKind, ParamSpec, ParamValue};
 use crate::egress::Origin;
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::path::Path;
@@ -38,11 +38,7 @@ impl std::fmt::Debug for InstanceConfig {
 
 impl InstanceConfig {
     /// Reads `file` (when given) and the environment (through `env`), then checks every value.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-        manifest: &IntegrationManifest,
-    ) -> Result<Self> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>, specs: &[ParamSpec]) -> Result<Self> {
         let (table, source) = match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -56,14 +52,14 @@ impl InstanceConfig {
             }
             None => (toml::Table::new(), "the configuration".to_string()),
         };
-        Self::from_table(table, &source, env, manifest)
+        Self::from_table(table, &source, env, specs)
     }
 
     fn from_table(
         table: toml::Table,
         source: &str,
         env: impl Fn(&str) -> Option<String>,
-        manifest: &IntegrationManifest,
+        specs: &[ParamSpec],
     ) -> Result<Self> {
         let mut params = Vec::new();
         let mut service_token = env(SERVICE_TOKEN_ENV).filter(|v| !v.trim().is_empty());
@@ -75,8 +71,8 @@ impl InstanceConfig {
                 service_token = service_token.or(Some(token.clone()).filter(|t| !t.trim().is_empty()));
                 continue;
             }
-            let spec = manifest.params.iter().find(|p| &p.name == key).ok_or_else(|| {
-                let known: Vec<&str> = manifest.params.iter().map(|p| p.name.as_str()).collect();
+            let spec = specs.iter().find(|p| &p.name == key).ok_or_else(|| {
+                let known: Vec<&str> = specs.iter().map(|p| p.name.as_str()).collect();
                 anyhow!("Unknown key '{key}' in {source}; expected one of: {}", known.join(", "))
             })?;
             params.push(Param { name: key.clone(), value: convert(spec, value)? });
@@ -87,7 +83,7 @@ impl InstanceConfig {
                 params.push(Param { name: name.to_string(), value: ParamValue::Text(value) });
             }
         }
-        for spec in manifest.params.iter().filter(|p| p.required) {
+        for spec in specs.iter().filter(|p| p.required) {
             if !params.iter().any(|p| p.name == spec.name) {
                 let var = ENV_OVERRIDES.iter().find(|(n, _)| *n == spec.name).map(|(_, v)| format!(" or set {v}"));
                 bail!("Missing required key '{}' in {source}{}", spec.name, var.unwrap_or_default());
@@ -129,10 +125,10 @@ impl InstanceConfig {
     }
 
     /// The secret values, for scrubbing anything that leaves the process.
-    pub fn secrets(&self, manifest: &IntegrationManifest) -> Vec<String> {
+    pub fn secrets(&self, specs: &[ParamSpec]) -> Vec<String> {
         self.params
             .iter()
-            .filter(|p| manifest.params.iter().any(|s| s.name == p.name && s.kind == ParamKind::Secret))
+            .filter(|p| specs.iter().any(|s| s.name == p.name && s.kind == ParamKind::Secret))
             .filter_map(|p| match &p.value {
                 ParamValue::Text(s) if !s.is_empty() => Some(s.clone()),
                 _ => None,
@@ -233,24 +229,16 @@ mod tests {
         }
     }
 
-    fn manifest() -> IntegrationManifest {
-        IntegrationManifest {
-            name: "T".into(),
-            display: "T".into(),
-            description: String::new(),
-            version: "1".into(),
-            params: vec![
-                spec("console_url", ParamKind::Text, true, &[]),
-                spec("api_url", ParamKind::Text, false, &[]),
-                spec("client_id", ParamKind::Text, true, &[]),
-                spec("client_secret", ParamKind::Secret, true, &[]),
-                spec("fetch_limit", ParamKind::Integer, false, &[]),
-                spec("include_files", ParamKind::Boolean, false, &[]),
-                spec("alert_severity", ParamKind::MultiSelect, false, &["Critical", "High", "Moderate", "Low"]),
-            ],
-            commands: vec![],
-            fetches_incidents: true,
-        }
+    fn specs() -> Vec<ParamSpec> {
+        vec![
+            spec("console_url", ParamKind::Text, true, &[]),
+            spec("api_url", ParamKind::Text, false, &[]),
+            spec("client_id", ParamKind::Text, true, &[]),
+            spec("client_secret", ParamKind::Secret, true, &[]),
+            spec("fetch_limit", ParamKind::Integer, false, &[]),
+            spec("include_files", ParamKind::Boolean, false, &[]),
+            spec("alert_severity", ParamKind::MultiSelect, false, &["Critical", "High", "Moderate", "Low"]),
+        ]
     }
 
     fn load(toml: &str, env: &[(&str, &str)]) -> Result<InstanceConfig> {
@@ -260,7 +248,7 @@ mod tests {
             table,
             "cfg.toml",
             |k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()),
-            &manifest(),
+            &specs(),
         )
     }
 
@@ -296,7 +284,7 @@ mod tests {
         let c = load(BASE, &[("CODE42_CLIENT_SECRET", "from-env"), ("CODE42_API_URL", "http://127.0.0.1:9")]).unwrap();
         assert_eq!(c.text("client_secret"), Some("from-env"));
         assert_eq!(c.text("api_url"), Some("http://127.0.0.1:9"));
-        assert_eq!(c.secrets(&manifest()), ["from-env"]);
+        assert_eq!(c.secrets(&specs()), ["from-env"]);
     }
 
     #[test]

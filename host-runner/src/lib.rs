@@ -11,6 +11,7 @@ pub mod config;
 pub mod egress;
 pub mod error;
 pub mod instance;
+pub mod launch_spec;
 pub mod runtime;
 pub mod sandbox;
 pub mod service;

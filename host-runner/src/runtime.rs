@@ -6,6 +6,7 @@ use crate::cache::{self, LoadedFrom};
 use crate::egress::EgressPolicy;
 use crate::error::HostError;
 use crate::instance::PluginInstance;
+use crate::launch_spec::LaunchSpec;
 use crate::sandbox::{HostState, Limits};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     loaded_from: LoadedFrom,
     manifest: OnceCell<IntegrationManifest>,
+    launch_spec: OnceCell<LaunchSpec>,
+    /// Where the launch spec is kept: beside the cached artifact, when there is a cache.
+    launch_spec_file: Option<PathBuf>,
     /// The store the manifest was read in, kept for the first instance: a one-command process
     /// then instantiates the component once, not twice.
     spare: Mutex<Option<(Store<HostState>, SoarIntegration)>>,
@@ -67,6 +71,37 @@ impl Drop for EpochTicker {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
     }
+}
+
+/// Links the WASI interfaces of the sandbox. A component that reaches for no files and no sockets
+/// (the Code42 one) gets those of the `wasi:http/proxy` world and the rest of `wasi:cli` and
+/// `wasi:random` that Rust's standard library imports, without the hundred-odd filesystem and
+/// socket functions it would never call: defining them is a tenth of a start's linking work.
+/// Any other component gets them all, over the same empty filesystem and closed network.
+fn add_wasi_to_linker(linker: &mut Linker<HostState>, engine: &Engine, component: &Component) -> Result<()> {
+    use wasmtime_wasi::WasiView as _;
+    use wasmtime_wasi::cli::{WasiCli, WasiCliView as _};
+    use wasmtime_wasi::p2::bindings::{cli, random};
+    use wasmtime_wasi::random::WasiRandom;
+
+    let reaches_out = component
+        .component_type()
+        .imports(engine)
+        .any(|(name, _)| name.starts_with("wasi:filesystem/") || name.starts_with("wasi:sockets/"));
+    if reaches_out {
+        return Ok(wasmtime_wasi::p2::add_to_linker_async(linker)?);
+    }
+    wasmtime_wasi::p2::add_to_linker_proxy_interfaces_async(linker)?;
+    cli::exit::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::environment::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::terminal_input::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::terminal_output::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::terminal_stdin::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::terminal_stdout::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    cli::terminal_stderr::add_to_linker::<HostState, WasiCli>(linker, HostState::cli)?;
+    random::insecure::add_to_linker::<HostState, WasiRandom>(linker, |t| t.ctx().ctx.random())?;
+    random::insecure_seed::add_to_linker::<HostState, WasiRandom>(linker, |t| t.ctx().ctx.random())?;
+    Ok(())
 }
 
 /// The engine configuration every runtime uses.
@@ -101,12 +136,19 @@ impl Runtime {
     fn with_digest(component: &[u8], sha256_hex: &str, options: RuntimeOptions) -> Result<Self> {
         let engine = engine()?;
         let (component, loaded_from) = cache::load(&engine, component, sha256_hex, options.cache_dir.as_deref())?;
-        Self::from_component(engine, component, loaded_from, options.limits)
+        let launch_spec_file = options.cache_dir.map(|dir| cache::launch_spec_path(&dir, &engine, sha256_hex));
+        Self::from_component(engine, component, loaded_from, options.limits, launch_spec_file)
     }
 
-    fn from_component(engine: Engine, component: Component, loaded_from: LoadedFrom, limits: Limits) -> Result<Self> {
+    fn from_component(
+        engine: Engine,
+        component: Component,
+        loaded_from: LoadedFrom,
+        limits: Limits,
+        launch_spec_file: Option<PathBuf>,
+    ) -> Result<Self> {
         let mut linker = Linker::<HostState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        add_wasi_to_linker(&mut linker, &engine, &component)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = linker
             .instantiate_pre(&component)
@@ -124,6 +166,8 @@ impl Runtime {
                 limits,
                 loaded_from,
                 manifest: OnceCell::new(),
+                launch_spec: OnceCell::new(),
+                launch_spec_file,
                 spare: Mutex::new(None),
                 _ticker: ticker,
             }),
@@ -171,6 +215,27 @@ impl Runtime {
                     Ok(Err(trap)) => Err(HostError::Trap(format!("{trap:#}"))),
                     Err(_) => Err(HostError::Timeout(self.inner.limits.call_timeout)),
                 }
+            })
+            .await
+    }
+
+    /// The parameters and command names: from beside the cached artifact when they are there,
+    /// else from the manifest (and then stored there for the next process).
+    pub async fn launch_spec(&self) -> Result<&LaunchSpec, HostError> {
+        self.inner
+            .launch_spec
+            .get_or_try_init(|| async {
+                let file = self.inner.launch_spec_file.as_deref();
+                if let Some(spec) = file.and_then(LaunchSpec::read) {
+                    return Ok(spec);
+                }
+                let spec = LaunchSpec::of(self.manifest().await?);
+                if let Some(path) = file
+                    && let Err(e) = spec.write(path)
+                {
+                    tracing::warn!(path = %path.display(), error = %e, "could not keep the launch spec");
+                }
+                Ok(spec)
             })
             .await
     }

@@ -12,6 +12,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 use host_runner::bindings::IntegrationManifest;
 use host_runner::config::InstanceConfig;
+use host_runner::launch_spec::LaunchSpec;
 use host_runner::{EgressPolicy, PluginInstance, Runtime, RuntimeOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -201,7 +202,14 @@ pub struct Host {
 }
 
 impl Host {
-    pub fn load(cli: &Cli) -> Result<Self> {
+    /// Loads the component for the rest of the process. It is never dropped: a process runs one
+    /// subcommand, and tearing down the engine's type tables and the linker at exit would cost a
+    /// one-command process a tenth of a millisecond for memory the OS takes back anyway.
+    pub fn load(cli: &Cli) -> Result<&'static Self> {
+        Self::open(cli).map(|host| &*Box::leak(Box::new(host)))
+    }
+
+    fn open(cli: &Cli) -> Result<Self> {
         let cache_dir =
             if cli.no_cache { None } else { cli.cache_dir.clone().or_else(host_runner::cache::default_dir) };
         let options = RuntimeOptions { cache_dir: cache_dir.clone(), ..Default::default() };
@@ -221,6 +229,14 @@ impl Host {
         self.runtime.manifest().await.map_err(|e| Failure::usage(format!("the component has no usable manifest: {e}")))
     }
 
+    /// The parameters and command names, which is all most subcommands need of the manifest.
+    pub async fn launch_spec(&self) -> Result<&LaunchSpec, Failure> {
+        self.runtime
+            .launch_spec()
+            .await
+            .map_err(|e| Failure::usage(format!("the component has no usable manifest: {e}")))
+    }
+
     /// Reads the configuration and creates an instance that may reach only the configured hosts.
     pub async fn instance(&self, cli: &Cli) -> Result<(PluginInstance, Scrubber), Failure> {
         self.instance_with_config(cli).await.map(|(instance, scrub, _)| (instance, scrub))
@@ -228,10 +244,10 @@ impl Host {
 
     /// As [`Host::instance`], also returning the configuration it was made from.
     pub async fn instance_with_config(&self, cli: &Cli) -> Result<(PluginInstance, Scrubber, InstanceConfig), Failure> {
-        let manifest = self.manifest().await?;
+        let params = &self.launch_spec().await?.params;
         let file = cli.config.clone().or_else(|| Some(PathBuf::from("code42.toml")).filter(|p| p.exists()));
-        let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), manifest)?;
-        let scrub = Scrubber(config.secrets(manifest));
+        let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), params)?;
+        let scrub = Scrubber(config.secrets(params));
         let policy = egress_policy(&config)?;
         let instance = self
             .runtime

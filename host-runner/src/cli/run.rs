@@ -35,10 +35,6 @@ pub enum OutputFormat {
     Json,
 }
 
-fn find<'a>(manifest: &'a IntegrationManifest, name: &str) -> Option<&'a CommandSpec> {
-    manifest.commands.iter().find(|c| c.name == name || c.aliases.iter().any(|a| a == name))
-}
-
 pub fn list_commands(manifest: &IntegrationManifest) {
     println!("{} {} commands (run `code42 run COMMAND --help` for arguments):\n", manifest.display, manifest.version);
     let width = manifest.commands.iter().map(|c| c.name.len()).max().unwrap_or(0);
@@ -111,18 +107,21 @@ fn read_json_file(what: &str, path: &std::path::Path, missing_ok: bool) -> Resul
 
 pub async fn run(cli: &Cli, args: &RunArgs) -> Result<(), Failure> {
     let host = Host::load(cli)?;
-    let manifest = host.manifest().await?;
     let Some(typed) = &args.command else {
         let mut cmd = <Cli as clap::CommandFactory>::command();
         let _ = cmd.find_subcommand_mut("run").map(|c| c.print_help());
         return if args.help { Ok(()) } else { Err(Failure::usage("\nerror: COMMAND is required")) };
     };
-    let name = typed.strip_prefix('!').unwrap_or(typed);
-    let spec = find(manifest, name).ok_or_else(|| {
-        Failure::usage(format!("Unknown command '{name}'. Run `code42 commands` to list the commands."))
+    let typed = typed.strip_prefix('!').unwrap_or(typed);
+    let name = host.launch_spec().await?.command(typed).ok_or_else(|| {
+        Failure::usage(format!("Unknown command '{typed}'. Run `code42 commands` to list the commands."))
     })?;
     if args.help {
-        print!("{}", command_help(spec));
+        // Only help needs the whole manifest.
+        let manifest = host.manifest().await?;
+        if let Some(spec) = manifest.commands.iter().find(|c| c.name == name) {
+            print!("{}", command_help(spec));
+        }
         return Ok(());
     }
     let command_args = parse_args(&args.args)?;
@@ -138,9 +137,9 @@ pub async fn run(cli: &Cli, args: &RunArgs) -> Result<(), Failure> {
 
     let (mut instance, scrub) = host.instance(cli).await?;
     let failed =
-        |text: String| Failure::failed(scrub.clean(&format!("Failed to execute {} command. Error: {text}", spec.name)));
-    let results = instance.execute(&spec.name, &command_args, &invocation).await.map_err(|e| failed(e.to_string()))?;
-    tracing::info!(network_ms = instance.network_time().as_secs_f64() * 1e3, "{} finished", spec.name);
+        |text: String| Failure::failed(scrub.clean(&format!("Failed to execute {name} command. Error: {text}")));
+    let results = instance.execute(name, &command_args, &invocation).await.map_err(|e| failed(e.to_string()))?;
+    tracing::info!(network_ms = instance.network_time().as_secs_f64() * 1e3, "{name} finished");
 
     let files_dir = args.files_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut rendered = Vec::new();
