@@ -47,9 +47,6 @@ pub fn build_with_feature(
     ] {
         cmd.env_remove(var);
     }
-    // Its own empty stdin: when the outer build runs with stdin closed, descriptor 0 can be one of
-    // cargo's pipes, which the inner cargo's rustc probe would then read as its source.
-    cmd.stdin(std::process::Stdio::null());
     let status = cmd.status().expect("failed to run cargo to build a guest");
     assert!(
         status.success(),
