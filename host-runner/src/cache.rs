@@ -32,7 +32,7 @@ pub fn artifact_name(engine: &Engine, sha256_hex: &str) -> String {
 /// Where the [`LaunchSpec`](crate::launch_spec::LaunchSpec) of that component is kept in `dir`:
 /// beside its artifact, under the same name.
 pub fn launch_spec_path(dir: &Path, engine: &Engine, sha256_hex: &str) -> PathBuf {
-    dir.join(artifact_name(engine, sha256_hex)).with_extension("launch.json")
+    dir.join(artifact_name(engine, sha256_hex)).with_extension("launch")
 }
 
 /// Loads `component` (whose SHA-256 is `sha256_hex`) from the cache in `dir`, or compiles it

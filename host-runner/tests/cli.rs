@@ -297,35 +297,38 @@ fn commands_and_help_come_from_the_manifest() {
 fn launch_spec_file(env: &Env) -> PathBuf {
     let entries = std::fs::read_dir(env.path("cache")).unwrap();
     let mut found: Vec<PathBuf> =
-        entries.map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".launch.json")).collect();
+        entries.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "launch")).collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found.pop().unwrap()
 }
 
 #[test]
 fn a_cached_start_takes_parameters_and_names_from_beside_the_artifact_and_heals_a_bad_copy() {
+    use host_runner::launch_spec::LaunchSpec;
     let env = Env::start();
     let id = env.open_alert();
     let run = |env: &Env| env.code42(&["--config", "cfg.toml", "run", "!code42-alert-get", &format!("id={id}")]);
     assert!(run(&env).status.success());
     let file = launch_spec_file(&env);
-    let spec: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    let params: Vec<&str> = spec["params"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let written = std::fs::read(&file).unwrap();
+    let spec = LaunchSpec::read(&file).unwrap();
+    let params: Vec<&str> = spec.params.iter().map(|p| p.name.as_str()).collect();
     assert!(params.contains(&"client_secret") && params.contains(&"fetch_time"), "{params:?}");
+    assert_eq!(spec.command("code42-get-user-risk-profile"), Some("code42-user-get-risk-profile"));
 
     // What the file says is what the next start goes by: without fetch_time, the key is unknown.
     let mut edited = spec.clone();
-    edited["params"].as_array_mut().unwrap().retain(|p| p["name"] != "fetch_time");
-    std::fs::write(&file, serde_json::to_vec(&edited).unwrap()).unwrap();
+    edited.params.retain(|p| p.name != "fetch_time");
+    edited.write(&file).unwrap();
     let out = run(&env);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Unknown key 'fetch_time'"), "{}", stderr(&out));
 
     // A copy that cannot be read is derived again from the component and rewritten.
-    std::fs::write(&file, b"{not json").unwrap();
+    std::fs::write(&file, b"\xff\xff\xff").unwrap();
     let out = run(&env);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(serde_json::from_slice::<Value>(&std::fs::read(&file).unwrap()).unwrap(), spec);
+    assert_eq!(std::fs::read(&file).unwrap(), written);
 }
 
 #[test]
