@@ -192,24 +192,7 @@ pub async fn run(cli: &Cli, args: &FetchArgs) -> Result<(), Failure> {
 /// SIGINT and SIGTERM ask the loop to stop after the run in progress.
 fn listen_for_signals(stop: Arc<AtomicBool>, wake: Arc<Notify>) {
     tokio::spawn(async move {
-        #[cfg(unix)]
-        {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            let terminated = async {
-                match term.as_mut() {
-                    Some(t) => {
-                        t.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                () = terminated => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        super::stop_requested().await;
         stop.store(true, Ordering::SeqCst);
         wake.notify_one();
     });

@@ -83,6 +83,28 @@ struct ComponentArgs {
     output: PathBuf,
 }
 
+/// Resolves on SIGINT or SIGTERM: what `serve` and `fetch --watch` stop on.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminated = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminated => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 /// A failure and how the process ends because of it.
 #[derive(Debug)]
 pub struct Failure {

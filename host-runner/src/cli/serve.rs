@@ -3,7 +3,7 @@
 //! Prometheus metrics at `/metrics`, a bound on requests in flight, and a graceful stop on
 //! SIGINT/SIGTERM.
 
-use super::{Cli, Failure, Host};
+use super::{Cli, Failure, Host, stop_requested};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -136,31 +136,10 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
     let _ = writeln!(out, "listening on http://{bound}").and_then(|()| out.flush());
     drop(out);
     axum::serve(listener, app)
+        // SIGINT or SIGTERM: stop accepting, let requests in flight finish.
         .with_graceful_shutdown(stop_requested())
         .await
         .map_err(|e| Failure::failed(format!("The server stopped: {e}")))
-}
-
-/// SIGINT or SIGTERM: stop accepting, let requests in flight finish.
-async fn stop_requested() {
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let terminated = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminated => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The route of a path, for metrics: the contract's routes, one label for every command.
