@@ -72,14 +72,7 @@ impl Env {
     }
 
     fn open_alert(&self) -> String {
-        let tenant = self.sim.tenant();
-        tenant
-            .sessions
-            .iter()
-            .find(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
-            .unwrap()
-            .session_id
-            .clone()
+        self.sim.tenant().open_alerts().next().unwrap().session_id.clone()
     }
 }
 

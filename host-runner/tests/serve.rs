@@ -53,14 +53,7 @@ impl Tenant {
     }
 
     fn open_alert(&self) -> String {
-        let tenant = self.sim.tenant();
-        tenant
-            .sessions
-            .iter()
-            .find(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
-            .unwrap()
-            .session_id
-            .clone()
+        self.sim.tenant().open_alerts().next().unwrap().session_id.clone()
     }
 }
 

@@ -65,11 +65,7 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
 
     let alert_id = {
         let tenant = sim.tenant();
-        let newest = tenant
-            .sessions
-            .iter()
-            .filter(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
-            .max_by_key(|s| s.begin_time);
+        let newest = tenant.open_alerts().max_by_key(|s| s.begin_time);
         newest.map(|s| s.session_id.clone()).ok_or_else(|| Failure::usage("the simulated tenant has no open alert"))?
     };
     step(2, &format!("code42 run code42-alert-get id={alert_id}"));

@@ -9,12 +9,7 @@ use serde_json::json;
 /// The newest open session that has alerts, and what the tenant says about it.
 fn open_alert(sim: &incydr_sim::Simulator) -> (String, serde_json::Value) {
     let tenant = sim.tenant();
-    let s = tenant
-        .sessions
-        .iter()
-        .filter(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
-        .max_by_key(|s| s.begin_time)
-        .expect("an open alert");
+    let s = tenant.open_alerts().max_by_key(|s| s.begin_time).expect("an open alert");
     let actor = tenant.actor_by_id(&s.actor_id).unwrap().name.clone();
     let rules: Vec<String> = s
         .triggered_alerts

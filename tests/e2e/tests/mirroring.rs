@@ -19,7 +19,7 @@ async fn mirroring_instance(sim: &Simulator, extra: &[(&str, &str)]) -> PluginIn
 
 fn open_session(sim: &Simulator) -> String {
     let tenant = sim.tenant();
-    tenant.sessions.iter().find(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN").unwrap().session_id.clone()
+    tenant.open_alerts().next().unwrap().session_id.clone()
 }
 
 fn now_ms() -> i64 {

@@ -175,6 +175,17 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
     let public = path.starts_with("/_sim") || path == "/v1/oauth" || path == "/api/v3/oauth/token";
     let _counted = (!path.starts_with("/_sim")).then(|| shared.in_flight.enter());
 
+    let record = |status: u16| {
+        lock_shared(&shared.log).push(RequestRecord {
+            service: service_name(service),
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            bearer: bearer.clone(),
+            status,
+        })
+    };
+
     let fault = if path.starts_with("/_sim") { None } else { take_fault(&shared, &path) };
     let response = match fault {
         Some(Fault::Status { status, retry_after }) => {
@@ -187,14 +198,7 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
         }
         Some(Fault::Drop) => dropped_connection(),
         Some(Fault::Close) => {
-            lock_shared(&shared.log).push(RequestRecord {
-                service: service_name(service),
-                method,
-                path,
-                query,
-                bearer,
-                status: 0,
-            });
+            record(0);
             // Unwinding out of the connection's task makes hyper drop the connection without a
             // response; `resume_unwind` skips the panic hook, so nothing is printed.
             std::panic::resume_unwind(Box::new("simulated closed connection"));
@@ -213,14 +217,7 @@ async fn gate(State((shared, service)): State<(Arc<Shared>, Service)>, request: 
         }
         None => authorize_then_serve(&shared, service, public, bearer.as_deref(), request, next).await,
     };
-    lock_shared(&shared.log).push(RequestRecord {
-        service: service_name(service),
-        method,
-        path,
-        query,
-        bearer,
-        status: response.status().as_u16(),
-    });
+    record(response.status().as_u16());
     response
 }
 

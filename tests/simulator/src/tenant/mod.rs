@@ -227,6 +227,11 @@ impl Tenant {
         self.sessions.iter().find(|s| s.session_id == id)
     }
 
+    /// The open alerts: sessions in state OPEN that triggered alerts.
+    pub fn open_alerts(&self) -> impl Iterator<Item = &Session> {
+        self.sessions.iter().filter(|s| !s.triggered_alerts.is_empty() && s.state() == "OPEN")
+    }
+
     /// Every file event of the tenant, in session order.
     pub fn all_events(&self) -> impl Iterator<Item = &Value> {
         self.session_events.values().flatten()
