@@ -97,15 +97,18 @@ fn is_closed(state: &str) -> bool {
     state.starts_with("CLOSED")
 }
 
+/// The alert session `id`; an unknown id is a not-found error.
+fn session<H: HttpClient>(client: &Client<H>, id: &str) -> Result<Value> {
+    sessions::get(client, id)?.ok_or_else(|| Error::NotFound(format!("No Code42 alert session with the id {id}")))
+}
+
 /// The session as fetch shapes it, and entries for what changed in Code42 after `lastUpdate`:
 /// each note added since (its text, who and when), and its closing (when `close_incident` is
 /// on) or reopening.
 pub fn remote_data<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let id = args.required("id")?;
     let since = time_arg(args, "lastUpdate")?;
-    let Some(session) = sessions::get(client, id)? else {
-        return Err(Error::NotFound(format!("No Code42 alert session with the id {id}")));
-    };
+    let session = session(client, id)?;
     let settings = client.settings();
     let mut entries = Vec::new();
     let notes = session.get("notes").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -195,9 +198,7 @@ pub fn update_remote<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<C
     let changed = args.boolean("incidentChanged")?.unwrap_or(false);
     let (delta, data, entries) = (json_arg(args, "delta")?, json_arg(args, "data")?, json_arg(args, "entries")?);
     let settings = client.settings();
-    let Some(session) = sessions::get(client, id)? else {
-        return Err(Error::NotFound(format!("No Code42 alert session with the id {id}")));
-    };
+    let session = session(client, id)?;
     let existing: Vec<String> = session
         .get("notes")
         .and_then(Value::as_array)
