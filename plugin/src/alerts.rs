@@ -25,7 +25,9 @@ pub struct Alert {
     pub rule_type: Option<String>,
 }
 
-/// Actor names and rules already looked up, so each id costs one request per run.
+/// Actor names and rules already looked up, so each id costs one request per run. Sessions
+/// carry `actorName`, and their triggered alerts `ruleName` (since mid-2026): an actor or rule
+/// is looked up only when its name is missing (an older tenant, a deleted rule).
 #[derive(Default)]
 pub struct Lookups {
     actor_names: HashMap<String, Option<String>>,
@@ -36,13 +38,20 @@ fn actor_id(session: &Map<String, Value>) -> Option<&str> {
     session.get("actorId").and_then(Value::as_str)
 }
 
-fn rule_ids(session: &Map<String, Value>) -> impl Iterator<Item = &str> {
+/// A name the API sent, when it sent one.
+fn named<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str).filter(|name| !name.trim().is_empty())
+}
+
+/// The session's triggered alerts: each one's rule id and the rule's name when the API sent it.
+fn triggered(session: &Map<String, Value>) -> impl Iterator<Item = (&str, Option<&str>)> {
     session
         .get("triggeredAlerts")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|t| t.get("ruleId").and_then(Value::as_str))
+        .filter_map(Value::as_object)
+        .filter_map(|t| Some((t.get("ruleId").and_then(Value::as_str)?, named(t, "ruleName"))))
 }
 
 impl Lookups {
@@ -57,12 +66,14 @@ impl Lookups {
         let mut actor_ids: Vec<&str> = Vec::new();
         let mut rule_ids_wanted: Vec<&str> = Vec::new();
         for session in sessions.iter().filter_map(Value::as_object) {
-            if let Some(id) = actor_id(session).filter(|id| !self.actor_names.contains_key(*id)) {
+            let unnamed_actor = actor_id(session).filter(|_| named(session, "actorName").is_none());
+            if let Some(id) = unnamed_actor.filter(|id| !self.actor_names.contains_key(*id)) {
                 if !actor_ids.contains(&id) {
                     actor_ids.push(id);
                 }
             }
-            for id in rule_ids(session).filter(|id| !self.rules.contains_key(*id)) {
+            let unnamed_rules = triggered(session).filter(|(_, name)| name.is_none()).map(|(id, _)| id);
+            for id in unnamed_rules.filter(|id| !self.rules.contains_key(*id)) {
                 if !rule_ids_wanted.contains(&id) {
                     rule_ids_wanted.push(id);
                 }
@@ -107,17 +118,23 @@ pub fn enrich(settings: &Settings, session: Value, lookups: &Lookups) -> Alert {
     };
     let severity = highest_severity(&details);
     let state = latest_state(&details);
-    let actor = actor_id(&details).and_then(|id| lookups.actor_names.get(id).cloned().flatten());
+    let actor = named(&details, "actorName")
+        .map(String::from)
+        .or_else(|| actor_id(&details).and_then(|id| lookups.actor_names.get(id).cloned().flatten()));
     let mut rule_names = Vec::new();
-    let mut rule_type = None;
-    for rule in rule_ids(&details).filter_map(|id| lookups.rules.get(id).and_then(Option::as_ref)) {
-        if let Some(name) = rule.get("name").and_then(Value::as_str) {
+    // The session's own type when it has one, else the type (or source) of a looked-up rule.
+    let mut rule_type = named(&details, "type").map(String::from);
+    for (id, sent_name) in triggered(&details) {
+        let rule = lookups.rules.get(id).and_then(Option::as_ref);
+        if let Some(name) = sent_name.or_else(|| rule?.get("name")?.as_str()) {
             rule_names.push(name.to_string());
         }
         if rule_type.is_none() {
-            rule_type = ["type", "source"]
-                .iter()
-                .find_map(|k| rule.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from));
+            rule_type = rule.and_then(|rule| {
+                ["type", "source"]
+                    .iter()
+                    .find_map(|k| rule.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from))
+            });
         }
     }
 
@@ -244,6 +261,25 @@ mod tests {
         assert_eq!(alert.details["rule_names"], "example rule name");
         lookups.load(&client, &sessions, vec![]).unwrap();
         assert_eq!(server.api_calls().len(), 3, "{:?}", server.api_calls());
+    }
+
+    #[test]
+    fn names_the_api_sends_need_no_lookup() {
+        let server = session_server();
+        let session = json!({"sessionId": "s", "actorId": "someactorid", "actorName": "sent@example.com", "type": "Exfiltration",
+            "triggeredAlerts": [{"ruleId": "rule-id-abc-123", "ruleName": "Sent rule"}, {"ruleId": "gone", "ruleName": "Deleted rule"}]});
+        let alert = enrich_one(&client(&server), session).unwrap();
+        assert_eq!(alert.details["actor"], "sent@example.com");
+        assert_eq!(alert.details["rule_names"], "Sent rule, Deleted rule");
+        assert_eq!(alert.rule_type.as_deref(), Some("Exfiltration"));
+        assert_eq!(server.api_calls(), Vec::<String>::new(), "nothing is looked up");
+        // A name missing on one triggered alert costs exactly that rule's lookup.
+        let session = json!({"sessionId": "s", "actorId": "someactorid", "actorName": "sent@example.com",
+            "triggeredAlerts": [{"ruleId": "rule-id-abc-123"}, {"ruleId": "other", "ruleName": "Sent rule"}]});
+        let alert = enrich_one(&client(&server), session).unwrap();
+        assert_eq!(alert.details["rule_names"], "example rule name, Sent rule");
+        assert_eq!(alert.rule_type.as_deref(), Some("Alerting"));
+        assert_eq!(server.api_calls().len(), 1, "{:?}", server.api_calls());
     }
 
     #[test]

@@ -255,7 +255,7 @@ pub fn add_session(t: &mut Tenant, rng: &mut ChaCha8Rng, spec: &SessionSpec) -> 
         (0..count)
             .map(|_| {
                 let rule = &t.rules[rng.random_range(0..t.rules.len())];
-                json!({"alertId": uuid(rng), "ruleId": rule.id, "lessonId": null})
+                json!({"alertId": uuid(rng), "ruleId": rule.id, "ruleName": rule.name, "lessonId": null})
             })
             .collect()
     };
@@ -271,6 +271,7 @@ pub fn add_session(t: &mut Tenant, rng: &mut ChaCha8Rng, spec: &SessionSpec) -> 
         session_id: session_id.clone(),
         tenant_id: t.tenant_id.clone(),
         actor_id,
+        actor_name: Some(username.clone()).filter(|name| !name.is_empty()),
         begin_time: spec.begin_time,
         end_time: spec.begin_time + event_count as i64 * 1_000,
         first_observed: spec.first_observed,

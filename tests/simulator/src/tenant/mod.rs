@@ -101,6 +101,9 @@ pub struct Session {
     pub session_id: String,
     pub tenant_id: String,
     pub actor_id: String,
+    /// Sent since mid-2026; `None` as an older tenant answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
     pub begin_time: i64,
     pub end_time: i64,
     pub first_observed: i64,
@@ -225,6 +228,19 @@ impl Tenant {
 
     pub fn session(&self, id: &str) -> Option<&Session> {
         self.sessions.iter().find(|s| s.session_id == id)
+    }
+
+    /// Answers as a tenant from before mid-2026 does, for the sessions so far: no `actorName` on
+    /// sessions, no `ruleName` on their triggered alerts.
+    pub fn drop_names(&mut self) {
+        for session in &mut self.sessions {
+            session.actor_name = None;
+            for alert in &mut session.triggered_alerts {
+                if let Some(alert) = alert.as_object_mut() {
+                    alert.remove("ruleName");
+                }
+            }
+        }
     }
 
     /// The open alerts: sessions in state OPEN that triggered alerts.
