@@ -3,7 +3,7 @@
 //! checked against the manifest's parameter kinds; errors name the key and never echo a value.
 
 use crate::bindings::{Param, ParamKind, ParamSpec, ParamValue};
-use crate::egress::Origin;
+use crate::net::{Network, Origin, Proxies, Trust};
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::path::Path;
 
@@ -107,6 +107,30 @@ impl InstanceConfig {
             ParamValue::Text(s) => s.trim().parse().ok(),
             _ => None,
         })
+    }
+
+    /// A boolean parameter's value.
+    pub fn boolean(&self, name: &str) -> Option<bool> {
+        self.params.iter().find(|p| p.name == name).and_then(|p| match &p.value {
+            ParamValue::Boolean(b) => Some(*b),
+            _ => None,
+        })
+    }
+
+    /// How the instance's requests travel: `insecure`, `ca_file`, and with `proxy = true` the
+    /// proxy variables of the environment (read through `env`; ignored without it, the
+    /// reference's rule).
+    pub fn network(&self, env: impl Fn(&str) -> Option<String>) -> Result<Network> {
+        let mut trust = Trust::default();
+        trust.insecure = self.boolean("insecure").unwrap_or(false);
+        if let Some(path) = self.text("ca_file").filter(|p| !p.trim().is_empty()) {
+            trust = trust.with_ca_file(Path::new(path.trim())).map_err(|e| anyhow!("Invalid key 'ca_file': {e}"))?;
+        }
+        let proxies = match self.boolean("proxy") {
+            Some(true) => Proxies::from_env(env).map_err(|e| anyhow!("Invalid proxy for key 'proxy': {e}"))?,
+            _ => Proxies::default(),
+        };
+        Ok(Network { trust, proxies })
     }
 
     /// The origins the instance may reach: the console, and the API gateway (given, or derived

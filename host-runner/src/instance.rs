@@ -3,8 +3,8 @@
 //! gets a fresh one built from the same parameters.
 
 use crate::bindings::{Arg, CommandResult, FetchResult, Invocation, Param, SoarIntegration};
-use crate::egress::EgressPolicy;
 use crate::error::HostError;
+use crate::net::EgressPolicy;
 use crate::runtime::Runtime;
 use crate::sandbox::HostState;
 use std::time::Duration;

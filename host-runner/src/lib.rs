@@ -2,24 +2,25 @@
 //!
 //! A [`Runtime`] holds one engine, the compiled component (cached on disk) and its
 //! `InstancePre`; [`Runtime::instance`] makes a [`PluginInstance`] in a store of its own with a
-//! memory cap, a wall-clock deadline on every call and an egress allow-list.
+//! memory cap, a wall-clock deadline on every call and an egress allow-list. Its requests go out
+//! through [`net`]: kept connections shared by the process, the system's trust, proxies.
 
 pub mod atomic_file;
 pub mod bindings;
 pub mod cache;
 pub mod config;
-pub mod egress;
 pub mod error;
 pub mod instance;
 pub mod launch_spec;
+pub mod net;
 pub mod runtime;
 pub mod sandbox;
 pub mod service;
 pub mod xsoar;
 
-pub use egress::{EgressPolicy, HttpTimeouts, Origin};
 pub use error::HostError;
 pub use instance::PluginInstance;
+pub use net::{EgressPolicy, HttpTimeouts, Network, Origin, Proxies, Trust};
 pub use runtime::{Runtime, RuntimeOptions};
 pub use sandbox::Limits;
 

@@ -3,10 +3,10 @@
 
 use crate::bindings::{IntegrationManifest, SoarIntegration, SoarIntegrationPre};
 use crate::cache::{self, LoadedFrom};
-use crate::egress::EgressPolicy;
 use crate::error::HostError;
 use crate::instance::PluginInstance;
 use crate::launch_spec::LaunchSpec;
+use crate::net::EgressPolicy;
 use crate::sandbox::{HostState, Limits};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -192,7 +192,7 @@ impl Runtime {
     pub(crate) async fn instantiate(&self, policy: EgressPolicy) -> Result<(Store<HostState>, SoarIntegration)> {
         let spare = self.inner.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some((mut store, bindings)) = spare {
-            store.data_mut().hooks.policy = policy;
+            store.data_mut().hooks.set_policy(policy);
             return Ok((store, bindings));
         }
         let mut store = self.store(policy);

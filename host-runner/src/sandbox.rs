@@ -1,7 +1,7 @@
 //! What a guest's store holds and may do: no filesystem, no environment, no sockets, no
 //! inherited stdio; memory capped; outbound HTTP only through the egress policy.
 
-use crate::egress::{EgressHooks, EgressPolicy};
+use crate::net::{EgressHooks, EgressPolicy};
 use std::time::Duration;
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
@@ -56,7 +56,7 @@ impl HostState {
             stderr,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: EgressHooks { policy, denied: Vec::new(), network: Default::default(), sent: Default::default() },
+            hooks: EgressHooks::new(policy, Default::default()),
             // A guest that outgrows its memory traps instead of limping on in an allocator failure.
             limits: StoreLimitsBuilder::new().memory_size(limits.memory_bytes).trap_on_grow_failure(true).build(),
             config: WasiConfigVariables::new(),

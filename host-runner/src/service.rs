@@ -4,8 +4,8 @@
 //! token between requests. A call that traps or runs past the deadline discards its instance.
 
 use crate::cache::{self, LoadedFrom};
-use crate::egress::EgressPolicy;
 use crate::instance::describe_trap;
+use crate::net::EgressPolicy;
 use crate::sandbox::{HostState, Limits};
 use anyhow::{Context as _, Result, anyhow};
 use bytes::Bytes;

@@ -4,6 +4,7 @@
 //! for with `wasi:io/poll`); native unit tests implement it with scripted responses and a virtual
 //! clock. Nothing else in the plugin knows how bytes travel.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -123,7 +124,9 @@ pub enum Failure {
     /// The connection closed before the answer was complete.
     Closed { while_reading_body: bool },
     /// TLS failed; the text says how.
-    Tls(&'static str),
+    Tls(Cow<'static, str>),
+    /// The proxy would not carry it; the text says why (and names the proxy).
+    Proxy(String),
     /// The answer is larger than allowed.
     TooLarge,
     /// Anything else, in words.
@@ -150,6 +153,7 @@ impl TransportError {
                 (K::Connection, format!("the connection to {host} closed before the whole answer arrived"))
             }
             Failure::Tls(how) => (K::Other, format!("the secure (TLS) connection to {host} failed: {how}")),
+            Failure::Proxy(why) => (K::Other, format!("the request to {host} did not go through: {why}")),
             Failure::TooLarge => (K::TooLarge, format!("the answer from {host} is larger than allowed")),
             Failure::Other(what) => (K::Other, format!("the request to {host} failed: {what}")),
         };
@@ -204,7 +208,8 @@ mod tests {
             Failure::ConnectTimeout,
             Failure::NoAnswer,
             Failure::Closed { while_reading_body: true },
-            Failure::Tls("its certificate was not accepted"),
+            Failure::Tls("its certificate was not accepted".into()),
+            Failure::Proxy("the proxy p:3128 refused to open a tunnel to it".into()),
             Failure::TooLarge,
             Failure::Other("the runtime could not carry it out"),
         ] {

@@ -281,11 +281,12 @@ impl Host {
 }
 
 /// Where an instance of `config` may send requests: only its console and API hosts, with the
-/// response caps it is configured with.
+/// response caps, trust and proxies it is configured with.
 pub fn egress_policy(config: &InstanceConfig) -> Result<EgressPolicy, Failure> {
     let mib = |name: &str, default: i64| config.integer(name).unwrap_or(default).clamp(1, 1024) as usize * 1024 * 1024;
     Ok(EgressPolicy {
         allowed: config.egress_origins()?,
+        network: config.network(|var| std::env::var(var).ok())?,
         // The host enforces the same caps the integration is configured with.
         max_json_response_bytes: mib("max_response_mib", 16),
         max_response_bytes: mib("max_download_mib", 64),

@@ -1,12 +1,15 @@
 //! The egress policy: the guest's outgoing HTTP requests reach only the configured origins, with
 //! timeouts the host clamps. Everything else is refused with `HttpRequestDenied` before any
-//! connection is made.
+//! connection is made, proxy or not: the allow-list judges the target, never the route.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+use super::Network;
+use super::pool::{self, Pool};
 
 /// `scheme://host:port`, the unit the policy allows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -69,10 +72,12 @@ impl Default for HttpTimeouts {
 }
 
 /// Which origins a guest may reach, how long a request may wait, how big requests and responses
-/// may be.
+/// may be, and how requests get there.
 #[derive(Debug, Clone)]
 pub struct EgressPolicy {
     pub allowed: Vec<Origin>,
+    /// Trust and proxies; equal settings share one connection pool in the process.
+    pub network: Network,
     pub timeouts: HttpTimeouts,
     pub max_request_bytes: usize,
     /// Largest response with a JSON content type.
@@ -85,6 +90,7 @@ impl Default for EgressPolicy {
     fn default() -> Self {
         EgressPolicy {
             allowed: vec![],
+            network: Network::default(),
             timeouts: HttpTimeouts::default(),
             max_request_bytes: 4 * 1024 * 1024,
             max_json_response_bytes: 16 * 1024 * 1024,
@@ -118,7 +124,9 @@ impl EgressPolicy {
 
 /// The wasi:http hooks of one store.
 pub struct EgressHooks {
-    pub policy: EgressPolicy,
+    policy: EgressPolicy,
+    /// The connection pool of `policy.network`, looked up on the first request.
+    pool: Option<Arc<Pool>>,
     /// Requests refused so far, as `METHOD scheme://authority/path` (for reports and tests).
     pub denied: Vec<String>,
     /// Time with at least one request waiting for its answer.
@@ -178,6 +186,22 @@ type SendFuture = Box<
         > + Send,
 >;
 
+impl EgressHooks {
+    pub fn new(policy: EgressPolicy, sent: Arc<AtomicU64>) -> Self {
+        EgressHooks { policy, pool: None, denied: Vec::new(), network: NetworkClock::default(), sent }
+    }
+
+    /// Puts a new policy in force (a store reused for another instance).
+    pub fn set_policy(&mut self, policy: EgressPolicy) {
+        self.pool = None;
+        self.policy = policy;
+    }
+
+    fn pool(&mut self) -> Arc<Pool> {
+        self.pool.get_or_insert_with(|| pool::pool(&self.policy.network)).clone()
+    }
+}
+
 impl WasiHttpHooks for EgressHooks {
     fn send_request(
         &mut self,
@@ -201,18 +225,21 @@ impl WasiHttpHooks for EgressHooks {
         let options = self.policy.clamp(options);
         let max_body = self.policy.max_request_bytes;
         let caps = (self.policy.max_json_response_bytes, self.policy.max_response_bytes);
+        let pool = self.pool();
         self.sent.fetch_add(1, Ordering::Relaxed);
         let waiting = self.network.begin();
         Box::new(async move {
-            let answer = send_whole(request, options, max_body, caps).await;
+            let answer = send_whole(&pool, request, options, max_body, caps).await;
             drop(waiting);
             answer
         })
     }
 }
 
-/// Sends a request with its body collected (and capped), and caps the answer.
+/// Sends a request with its body collected (and capped) on a pooled connection, and caps and
+/// times the answer.
 async fn send_whole(
+    pool: &Pool,
     request: http::Request<WasiBody>,
     options: RequestOptions,
     max_body: usize,
@@ -221,16 +248,19 @@ async fn send_whole(
     use http_body_util::{BodyExt, Full, Limited};
     // A guest may start the request before it writes the body, so the body would go out
     // chunked while the server may already answer and close: the client then sees an
-    // incomplete message. Requests are small JSON: send them whole, with a length.
+    // incomplete message. Requests are small JSON: send them whole, with a length (which also
+    // lets the pool send a request again on a new connection when a kept one was closed).
     let (parts, body) = request.into_parts();
     let bytes = Limited::new(body, max_body)
         .collect()
         .await
         .map_err(|_| HttpError::HttpRequestBodySize(Some(max_body as u64)))?
         .to_bytes();
-    let body = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
-    let request = http::Request::from_parts(parts, body);
-    let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+    let request = http::Request::from_parts(parts, Full::new(bytes));
+    // Connecting and the first byte share one deadline: a kept connection needs no connecting.
+    let deadline = options.connect_timeout.unwrap_or_default() + options.first_byte_timeout.unwrap_or_default();
+    let response =
+        tokio::time::timeout(deadline, pool.send(request)).await.map_err(|_| HttpError::ConnectionReadTimeout)??;
     // The guest checks sizes too; the host does not rely on it.
     let cap = response_cap(caps, response.headers());
     let announced =
@@ -238,15 +268,64 @@ async fn send_whole(
     if announced.is_some_and(|n| n > cap as u64) {
         return Err(HttpError::HttpResponseBodySize(announced));
     }
+    let between_bytes = options.between_bytes_timeout.unwrap_or_default();
     let response = response.map(|body| {
-        Limited::new(body, cap)
+        Limited::new(BetweenBytes::new(body, between_bytes), cap)
             .map_err(move |e| match e.downcast::<HttpError>() {
                 Ok(inner) => *inner,
                 Err(_) => HttpError::HttpResponseBodySize(Some(cap as u64)),
             })
             .boxed_unsync()
     });
-    Ok((response, Box::new(io) as Box<dyn Future<Output = _> + Send>))
+    // The pool drives the connection: there is no I/O future of the request's own to await.
+    Ok((response, Box::new(async { Ok(()) }) as Box<dyn Future<Output = _> + Send>))
+}
+
+/// A response body that fails when no bytes arrive for `timeout`.
+struct BetweenBytes {
+    body: hyper::body::Incoming,
+    timeout: Duration,
+    idle: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl BetweenBytes {
+    fn new(body: hyper::body::Incoming, timeout: Duration) -> Self {
+        BetweenBytes { body, timeout, idle: Box::pin(tokio::time::sleep(timeout)) }
+    }
+}
+
+impl http_body::Body for BetweenBytes {
+    type Data = bytes::Bytes;
+    type Error = HttpError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, HttpError>>> {
+        use std::task::Poll;
+        match std::pin::Pin::new(&mut self.body).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let next = tokio::time::Instant::now() + self.timeout;
+                self.idle.as_mut().reset(next);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(e))) if e.is_timeout() => Poll::Ready(Some(Err(HttpError::HttpResponseTimeout))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(HttpError::Hyper(e)))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => match self.idle.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(HttpError::ConnectionReadTimeout))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 #[cfg(test)]

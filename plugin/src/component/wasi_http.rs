@@ -279,9 +279,12 @@ fn failure(code: &ErrorCode, reading_body: bool) -> Failure {
         E::ConnectionTerminated | E::ConnectionLimitReached | E::HttpResponseIncomplete | E::HttpProtocolError => {
             Failure::Closed { while_reading_body: reading_body }
         }
-        E::TlsProtocolError => Failure::Tls("the TLS handshake failed"),
-        E::TlsCertificateError => Failure::Tls("its certificate was not accepted"),
-        E::TlsAlertReceived(_) => Failure::Tls("the server ended it with an alert"),
+        E::TlsProtocolError => Failure::Tls("the TLS handshake failed".into()),
+        E::TlsCertificateError => Failure::Tls("its certificate was not accepted".into()),
+        E::TlsAlertReceived(_) => Failure::Tls("the server ended it with an alert".into()),
+        // What the codes cannot say, the host says in words (see the host's `net` module).
+        E::InternalError(Some(text)) if text.starts_with("tls: ") => Failure::Tls(text[5..].to_string().into()),
+        E::InternalError(Some(text)) if text.starts_with("proxy: ") => Failure::Proxy(text[7..].to_string()),
         E::HttpResponseBodySize(_) => Failure::TooLarge,
         E::HttpResponseHeaderSectionSize(_)
         | E::HttpResponseHeaderSize(_)

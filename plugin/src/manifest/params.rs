@@ -29,6 +29,33 @@ pub static PARAMS: &[ParamSpec] = &[
         .required()
         .credential(CredentialPart::Password)
         .section("Connect"),
+    // The network's parameters are the host's business (trust and proxies live in the host's
+    // network layer); the integration declares them so every face offers them.
+    param(
+        "insecure",
+        "Trust any certificate (not secure)",
+        ParamKind::Boolean,
+        "Accept any TLS certificate from Code42 (or an inspecting proxy). Not secure: for tests only.",
+    )
+    .default("false")
+    .section("Connect"),
+    param(
+        "proxy",
+        "Use system proxy settings",
+        ParamKind::Boolean,
+        "Send requests through the proxies in HTTPS_PROXY / HTTP_PROXY (honouring NO_PROXY); without it \
+         those variables are ignored.",
+    )
+    .default("false")
+    .section("Connect"),
+    param(
+        "ca_file",
+        "Trusted CA certificates (PEM file)",
+        ParamKind::Text,
+        "A PEM bundle of certificate authorities to trust besides the system's and the public web's, such \
+         as a TLS-inspecting proxy's.",
+    )
+    .section("Connect"),
     param("incident_type", "Incident type", ParamKind::IncidentType, "Type given to fetched incidents.")
         .xsoar_as("incidentType", 13)
         .section("Collect"),

@@ -74,3 +74,49 @@ pub fn outputs(result: &CommandResult) -> Value {
 pub fn raw(result: &CommandResult) -> Value {
     serde_json::from_str(result.raw_response_json.as_deref().expect("the result has a raw response")).unwrap()
 }
+
+/// A simulator's gateway and console behind TLS fronts, with certificates of a CA made for the
+/// test, which the instance trusts as a `ca_file`.
+pub struct BehindTls {
+    pub api: netkit::TlsFront,
+    pub console: netkit::TlsFront,
+    /// Holds `ca.pem`.
+    pub dir: tempfile::TempDir,
+}
+
+impl BehindTls {
+    pub async fn start(sim: &Simulator) -> Self {
+        let ca = netkit::TestCa::new("code42 test CA");
+        let leaf = ca.leaf(&["127.0.0.1"]);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join("ca.pem"), ca.pem()).expect("ca.pem is written");
+        BehindTls {
+            api: netkit::TlsFront::start(&leaf, sim.gateway).await,
+            console: netkit::TlsFront::start(&leaf, sim.console).await,
+            dir,
+        }
+    }
+
+    /// An instance's parameters for `sim` through the fronts, plus `extra`.
+    pub fn params(&self, sim: &Simulator, extra: Vec<Param>) -> Vec<Param> {
+        let mut params = params(sim, extra);
+        for p in &mut params {
+            match p.name.as_str() {
+                "api_url" => p.value = ParamValue::Text(self.api.url()),
+                "console_url" => p.value = ParamValue::Text(self.console.url()),
+                _ => {}
+            }
+        }
+        params
+    }
+
+    /// The egress policy a host would derive: both fronts, trusting the test CA.
+    pub fn policy(&self) -> EgressPolicy {
+        let trust = host_runner::Trust::default().with_ca_file(&self.dir.path().join("ca.pem")).expect("the CA loads");
+        EgressPolicy {
+            allowed: vec![Origin::parse(&self.api.url()).unwrap(), Origin::parse(&self.console.url()).unwrap()],
+            network: host_runner::Network { trust, ..Default::default() },
+            ..Default::default()
+        }
+    }
+}

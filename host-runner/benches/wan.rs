@@ -1,0 +1,157 @@
+//! Over a WAN: the simulator behind TLS 1.3 (certificates of a CA the bench makes, trusted
+//! through `ca_file`) behind a link that adds 40 ms of round-trip time to every connection
+//! (one round trip more before its first byte: the TCP handshake). Fresh `code42` processes for
+//! alert-get and fetch, as XSOAR runs an integration; `code42 serve` warm for 20 sequential
+//! alert-gets. Connections are counted where the link accepts them.
+//!
+//! `cargo bench -p host-runner --bench wan`
+
+use incydr_sim::{SimConfig, Simulator};
+use netkit::{LatencyLink, TestCa, TlsFront};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RTT: Duration = Duration::from_millis(40);
+const CODE42: &str = env!("CARGO_BIN_EXE_code42");
+const TOKEN: &str = "wan-bench-token";
+
+struct Wan {
+    sim: Simulator,
+    api: LatencyLink,
+    console: LatencyLink,
+    _fronts: (TlsFront, TlsFront),
+    dir: tempfile::TempDir,
+}
+
+impl Wan {
+    fn config(&self, name: &str, extra: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let text = format!(
+            "console_url = \"https://{}\"\napi_url = \"https://{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\
+             ca_file = \"{}\"\nfetch_time = \"30 days\"\nservice_token = \"{TOKEN}\"\n{extra}\n",
+            self.console.addr,
+            self.api.addr,
+            self.sim.client_id(),
+            self.sim.client_secret(),
+            self.dir.path().join("ca.pem").display(),
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn connections(&self) -> usize {
+        self.api.connections() + self.console.connections()
+    }
+
+    /// Runs `code42` once; its wall time and the connections it opened.
+    fn time(&self, config: &Path, args: &[&str]) -> (Duration, usize) {
+        let before = self.connections();
+        let started = Instant::now();
+        let out = Command::new(CODE42)
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (took, self.connections() - before)
+    }
+}
+
+fn median(mut runs: Vec<(Duration, usize)>) -> (f64, usize) {
+    runs.sort();
+    let (took, connections) = runs[runs.len() / 2];
+    (took.as_secs_f64() * 1e3, connections)
+}
+
+fn row(work: &str, reference: &str, (ms, connections): (f64, usize), floor_rtts: f64) {
+    let rtts = ms / RTT.as_secs_f64() / 1e3;
+    println!(
+        "| {work} | {reference} | {ms:.0} ms = {rtts:.1} RTT | {floor_rtts:.0} RTT ({:.0} ms) | {connections} |",
+        floor_rtts * RTT.as_secs_f64() * 1e3
+    );
+}
+
+fn serve_alert_get(addr: &str, id: &str) -> Duration {
+    let body = format!("{{\"args\": {{\"id\": \"{id}\"}}}}");
+    let request = format!(
+        "POST /v1/commands/code42-alert-get HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let started = Instant::now();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains(id), "{answer}");
+    started.elapsed()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let wan = runtime.block_on(async {
+        let sim = Simulator::start(SimConfig { sessions: 260, ..SimConfig::default() }).await.unwrap();
+        let ca = TestCa::new("wan bench CA");
+        let leaf = ca.leaf(&["127.0.0.1"]);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
+        let fronts = (TlsFront::start(&leaf, sim.gateway).await, TlsFront::start(&leaf, sim.console).await);
+        let api = LatencyLink::start(fronts.0.addr, RTT).await;
+        let console = LatencyLink::start(fronts.1.addr, RTT).await;
+        Wan { sim, api, console, _fronts: fronts, dir }
+    });
+    let id = wan.sim.tenant().open_alerts().next().unwrap().session_id.clone();
+    let alert_get = ["run", "code42-alert-get", &format!("id={id}")];
+    let plain = wan.config("plain.toml", "");
+    wan.time(&plain, &alert_get); // compiles the component into the cache
+
+    println!(
+        "| work ({} ms RTT, TLS 1.3) | reference (team's figures, plain HTTP) | ours | floor | connections |",
+        RTT.as_millis()
+    );
+    println!("|---|---|---|---|---|");
+    let runs = (0..7).map(|_| wan.time(&plain, &alert_get)).collect();
+    row("`code42-alert-get`, fresh process", "1,152 ms", median(runs), 4.0);
+
+    for (files, reference, floor) in [("false", "20.7 s, 7 connections", 7.0), ("true", "29.7 s, 7 connections", 32.0)]
+    {
+        let config = wan.config(&format!("fetch-{files}.toml"), &format!("fetch_limit = 200\ninclude_files = {files}"));
+        let runs = (0..3)
+            .map(|n| {
+                let state = wan.dir.path().join(format!("state-{files}-{n}.json"));
+                wan.time(&config, &["fetch", "--quiet", "--state", state.to_str().unwrap()])
+            })
+            .collect();
+        let work = format!("fetch 200 sessions, `include_files = {files}`, fresh process");
+        row(&work, reference, median(runs), floor);
+    }
+
+    let mut server = Command::new(CODE42)
+        .arg("--cache-dir")
+        .arg(wan.dir.path().join("cache"))
+        .arg("--config")
+        .arg(&plain)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let addr = first.trim().trim_start_matches("listening on http://").to_string();
+    serve_alert_get(&addr, &id); // the instance's token and connection
+    let before = wan.connections();
+    let mut warm: Vec<Duration> = (0..20).map(|_| serve_alert_get(&addr, &id)).collect();
+    warm.sort();
+    let p50 = warm[warm.len() / 2].as_secs_f64() * 1e3;
+    row("`code42 serve`, warm, 20 sequential alert-gets (p50)", "", (p50, wan.connections() - before), 1.0);
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -1,0 +1,77 @@
+//! Kept connections over real TLS, counted at the server: a fetch's connections stay within its
+//! concurrency, connections the server closed while idle are replaced without repeating a write,
+//! and instances running at once share the pool without mixing their answers.
+
+use e2e::*;
+use incydr_sim::SimConfig;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fetch_of_200_sessions_with_files_opens_at_most_max_concurrent_plus_one_connections() {
+    let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
+    let tls = BehindTls::start(&sim).await;
+    let extra = vec![
+        text("fetch_time", "30 days"),
+        text("fetch_limit", "200"),
+        text("include_files", "true"),
+        text("max_concurrent_requests", "8"),
+    ];
+    let mut instance = runtime().instance(tls.params(&sim, extra), tls.policy()).await.unwrap();
+    let result = instance.fetch_incidents(None).await.unwrap();
+    assert_eq!(result.incidents.len(), 200);
+    let requests = sim.requests().len();
+    assert!(requests > 200, "{requests} requests");
+    let opened = tls.api.connections();
+    assert!((1..=9).contains(&opened), "{requests} requests on {opened} connections");
+    assert_eq!(tls.console.connections(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_the_server_closed_while_idle_are_replaced_and_no_write_is_repeated() {
+    let sim = simulator(SimConfig::default()).await;
+    let tls = BehindTls::start(&sim).await;
+    let id = sim.tenant().open_alerts().next().unwrap().session_id.clone();
+    let mut instance = runtime().instance(tls.params(&sim, vec![]), tls.policy()).await.unwrap();
+    run(&mut instance, "code42-alert-get", &[("id", &id)]).await.unwrap();
+    assert_eq!(tls.api.connections(), 1);
+
+    // The server closes its idle keep-alive connections, as servers do after a while.
+    tls.api.close_connections();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sim.clear_requests();
+    let results = run(&mut instance, "code42-alert-update", &[("id", &id), ("state", "CLOSED_TP")]).await.unwrap();
+    assert_eq!(outputs(&results[0])[0]["ID"], id.as_str(), "the write went through");
+    let writes = sim.requests().iter().filter(|r| r.method == "POST" && r.path.contains("change-state")).count();
+    assert_eq!(writes, 1, "{:?}", sim.requests());
+    assert_eq!(tls.api.connections(), 2, "one new connection replaced the closed one");
+    assert_eq!(sim.tenant().session(&id).unwrap().state(), "CLOSED_TP");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_at_once_share_the_pool_without_mixing_answers() {
+    let sim = simulator(SimConfig::default()).await;
+    let tls = BehindTls::start(&sim).await;
+    let ids: Vec<String> = sim.tenant().open_alerts().take(8).map(|s| s.session_id.clone()).collect();
+    let runs = ids.iter().cloned().map(|id| {
+        let (params, policy) = (tls.params(&sim, vec![]), tls.policy());
+        tokio::spawn(async move {
+            let mut instance = runtime().instance(params, policy).await.unwrap();
+            let mut seen = Vec::new();
+            for _ in 0..5 {
+                let results = run(&mut instance, "code42-alert-get", &[("id", &id)]).await.unwrap();
+                seen.push(outputs(&results[0])[0]["ID"].as_str().unwrap().to_string());
+            }
+            (id, seen)
+        })
+    });
+    let mut handles = Vec::new();
+    for r in runs {
+        handles.push(r);
+    }
+    for handle in handles {
+        let (id, seen) = handle.await.unwrap();
+        assert!(seen.iter().all(|s| *s == id), "{id}: {seen:?}");
+    }
+    let opened = tls.api.connections();
+    assert!(opened <= 8, "8 instances × 6 requests, one at a time each, on {opened} connections");
+}
