@@ -118,6 +118,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|");
     let runs = (0..7).map(|_| wan.time(&plain, &alert_get)).collect();
+    // Floor: TCP, TLS, the token, the session.
     row("`code42-alert-get`, fresh process", "1,152 ms", median(runs), 4.0);
 
     for (files, reference, floor) in [("false", "20.7 s, 7 connections", 7.0), ("true", "29.7 s, 7 connections", 32.0)]
