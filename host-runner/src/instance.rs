@@ -2,11 +2,12 @@
 //! wall-clock deadline; a call that traps or times out discards the store, and the next call
 //! gets a fresh one built from the same parameters.
 
-use crate::bindings::{Arg, CommandResult, FetchResult, Invocation, Param, SoarIntegration};
+use crate::bindings::{Arg, CommandResult, Credential, FetchResult, Invocation, Param, SoarIntegration};
 use crate::error::HostError;
 use crate::net::EgressPolicy;
 use crate::runtime::Runtime;
 use crate::sandbox::HostState;
+use crate::token_cache::{self, TokenCache};
 use std::time::Duration;
 use tokio::time::error::Elapsed;
 use wasmtime::Store;
@@ -21,6 +22,8 @@ pub struct PluginInstance {
     denied_before: Vec<String>,
     /// Network time of stores already discarded.
     network_before: Duration,
+    /// Where the instance's tokens are kept between processes, and what is kept there now.
+    tokens: Option<(TokenCache, Vec<Credential>)>,
 }
 
 struct Live {
@@ -38,6 +41,7 @@ impl PluginInstance {
             live: None,
             denied_before: vec![],
             network_before: Duration::ZERO,
+            tokens: None,
         };
         instance.revive().await?;
         Ok(instance)
@@ -52,8 +56,53 @@ impl PluginInstance {
             let outcome = tokio::time::timeout(self.runtime.limits().call_timeout, call).await;
             let handle = self.settle(outcome)?.map_err(HostError::Integration)?;
             self.live = Some(Live { store, bindings, handle });
+            if let Some((_, kept)) = &self.tokens {
+                let kept = kept.clone();
+                self.adopt(kept).await?;
+            }
         }
         Ok(self.live.as_mut().expect("just built"))
+    }
+
+    /// Keeps the instance's tokens in `cache`: those kept there already are handed to it now,
+    /// and whatever it holds after each call is written back when it changed.
+    pub async fn keep_tokens_in(&mut self, cache: TokenCache) -> Result<(), HostError> {
+        let kept = cache.load(now_ms());
+        self.tokens = Some((cache, kept.clone()));
+        self.adopt(kept).await
+    }
+
+    async fn adopt(&mut self, credentials: Vec<Credential>) -> Result<(), HostError> {
+        let limit = self.runtime.limits().call_timeout;
+        let outcome = {
+            let live = self.live.as_mut().expect("a live instance");
+            let guest = live.bindings.soar_integration_integration().instance();
+            tokio::time::timeout(limit, guest.call_adopt_credentials(&mut live.store, live.handle, &credentials)).await
+        };
+        self.settle(outcome)
+    }
+
+    /// Writes the instance's tokens back to its cache when they changed (a new one, or none
+    /// after a refusal). A cache that cannot be written costs the next process a token, no more.
+    async fn keep_tokens(&mut self) {
+        if self.tokens.is_none() || self.live.is_none() {
+            return;
+        }
+        let limit = self.runtime.limits().call_timeout;
+        let outcome = {
+            let live = self.live.as_mut().expect("checked above");
+            let guest = live.bindings.soar_integration_integration().instance();
+            tokio::time::timeout(limit, guest.call_credentials(&mut live.store, live.handle)).await
+        };
+        let Ok(held) = self.settle(outcome) else { return };
+        let (cache, kept) = self.tokens.as_mut().expect("checked above");
+        if token_cache::same(&held, kept) {
+            return;
+        }
+        match cache.save(&held) {
+            Ok(()) => *kept = held,
+            Err(e) => tracing::warn!(path = %cache.path().display(), error = %e, "could not keep the tokens"),
+        }
     }
 
     /// The value of a guest call that ran under the deadline. A trap or a timeout leaves the
@@ -81,7 +130,9 @@ impl PluginInstance {
             let guest = live.bindings.soar_integration_integration().instance();
             tokio::time::timeout(limit, guest.call_test_module(&mut live.store, live.handle)).await
         };
-        self.settle(outcome)?.map_err(HostError::Integration)
+        let answer = self.settle(outcome)?.map_err(HostError::Integration);
+        self.keep_tokens().await;
+        answer
     }
 
     pub async fn execute(
@@ -97,7 +148,9 @@ impl PluginInstance {
             tokio::time::timeout(limit, guest.call_execute(&mut live.store, live.handle, command, args, invocation))
                 .await
         };
-        self.settle(outcome)?.map_err(HostError::Integration)
+        let answer = self.settle(outcome)?.map_err(HostError::Integration);
+        self.keep_tokens().await;
+        answer
     }
 
     pub async fn fetch_incidents(&mut self, last_run: Option<&str>) -> Result<FetchResult, HostError> {
@@ -107,7 +160,9 @@ impl PluginInstance {
             let guest = live.bindings.soar_integration_integration().instance();
             tokio::time::timeout(limit, guest.call_fetch_incidents(&mut live.store, live.handle, last_run)).await
         };
-        self.settle(outcome)?.map_err(HostError::Integration)
+        let answer = self.settle(outcome)?.map_err(HostError::Integration);
+        self.keep_tokens().await;
+        answer
     }
 
     /// Wall time this instance's requests spent waiting on the network.
@@ -123,6 +178,10 @@ impl PluginInstance {
         }
         all
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// What went wrong, in a line: the guest's last words on stderr (a panic message) when it left

@@ -16,6 +16,7 @@ pub mod net;
 pub mod runtime;
 pub mod sandbox;
 pub mod service;
+pub mod token_cache;
 pub mod xsoar;
 
 pub use error::HostError;

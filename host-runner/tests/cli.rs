@@ -370,6 +370,44 @@ fn fetch_saves_the_state_and_the_next_run_continues_from_it() {
 }
 
 #[test]
+fn a_token_serves_the_next_processes_until_it_is_refused() {
+    let env = Env::start();
+    let id = env.open_alert();
+    let alert_get = |config: &str| {
+        let out = env.code42(&["--config", config, "run", "code42-alert-get", &format!("id={id}")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains(&id));
+    };
+    alert_get("cfg.toml");
+    alert_get("cfg.toml");
+    assert_eq!(env.sim.tokens_issued(), 1, "the second process reuses the first one's token");
+
+    let kept: Vec<PathBuf> = std::fs::read_dir(env.path("cache/tokens")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let text = std::fs::read_to_string(&kept[0]).unwrap();
+    assert!(!text.contains(SECRET) && !kept[0].to_string_lossy().contains(SECRET));
+    assert!(text.contains("\"gateway\""), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&kept[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // Revoked: the next process gets a 401, asks for one new token and keeps it.
+    env.sim.expire_tokens();
+    alert_get("cfg.toml");
+    alert_get("cfg.toml");
+    assert_eq!(env.sim.tokens_issued(), 2);
+
+    // Turned off, every process asks again.
+    let config = std::fs::read_to_string(env.path("cfg.toml")).unwrap() + "token_cache = false\n";
+    std::fs::write(env.path("no-cache.toml"), config).unwrap();
+    alert_get("no-cache.toml");
+    alert_get("no-cache.toml");
+    assert_eq!(env.sim.tokens_issued(), 4);
+}
+
+#[test]
 fn the_secret_and_bearer_tokens_appear_in_no_output() {
     let env = Env::start();
     let id = env.open_alert();

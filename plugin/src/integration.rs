@@ -1,5 +1,6 @@
 //! One configured Code42 instance: what the WIT `instance` resource does, in plain Rust.
 
+use crate::api::auth::HeldToken;
 use crate::api::{Client, actors, console};
 use crate::commands::{self, CommandResult, Invocation};
 use crate::error::Result;
@@ -49,6 +50,16 @@ impl<H: HttpClient> Integration<H> {
     pub fn fetch_incidents(&self, last_run: Option<&str>, now_ms: i64) -> Result<FetchResult> {
         fetch::fetch_incidents(&self.client, last_run, now_ms)
     }
+
+    /// The tokens worth keeping beyond this instance.
+    pub fn credentials(&self) -> Vec<HeldToken> {
+        self.client.tokens().held()
+    }
+
+    /// Tokens an earlier instance of the same configuration held.
+    pub fn adopt_credentials(&self, tokens: Vec<HeldToken>, now_ms: i64) {
+        self.client.tokens().adopt(tokens, now_ms)
+    }
 }
 
 #[cfg(test)]
@@ -73,6 +84,34 @@ mod tests {
         assert!(server.requests().is_empty());
         instance.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0).unwrap();
         assert!(server.requests()[0].url.ends_with("/v1/oauth"));
+    }
+
+    #[test]
+    fn a_token_handed_over_is_used_until_its_time_and_a_401_replaces_it() {
+        let server = FakeServer::new();
+        let first = integration(&server);
+        first.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0).unwrap();
+        let held = first.credentials();
+        assert_eq!(held.len(), 1, "the gateway token");
+        let now = chrono::Utc::now().timestamp_millis();
+        assert!(held[0].renew_at_ms > now && held[0].renew_at_ms <= now + 900_000, "{}", held[0].renew_at_ms);
+
+        let tokens_asked = |s: &FakeServer| s.requests().iter().filter(|r| r.url.ends_with("/v1/oauth")).count();
+        let second = integration(&server);
+        second.adopt_credentials(held.clone(), now);
+        second.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0).unwrap();
+        assert_eq!(tokens_asked(&server), 1, "the adopted token is used");
+
+        let late = integration(&server);
+        late.adopt_credentials(held.clone(), held[0].renew_at_ms + 1);
+        late.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0).unwrap();
+        assert_eq!(tokens_asked(&server), 2, "a token past its time is not used");
+
+        let refused = integration(&server);
+        refused.adopt_credentials(held, now);
+        server.on(Method::Get, "/v1/sessions/x", 401, json!({}));
+        let _ = refused.execute("code42-alert-get", vec![("id".into(), "x".into())], &Invocation::default(), 0);
+        assert_eq!(tokens_asked(&server), 3, "a 401 fetches one new token");
     }
 
     // #58

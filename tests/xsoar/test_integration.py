@@ -179,6 +179,20 @@ class GeneratedIntegration(unittest.TestCase):
     def test_module_answers_ok(self):
         self.assertEqual(self.run_script("test-module")["results"], ["ok"])
 
+    def tokens_issued(self):
+        with urllib.request.urlopen(self.script_tenant["api_url"] + "/_sim/requests") as answer:
+            return sum(1 for r in json.load(answer) if "oauth" in r["path"])
+
+    def test_tokens_live_in_the_integration_context_and_serve_the_next_run(self):
+        demistomock.integration_context.clear()
+        before = self.tokens_issued()
+        for _ in range(2):
+            self.assertEqual(self.run_script("test-module")["results"], ["ok"])
+        self.assertEqual(self.tokens_issued() - before, 2, "one gateway and one console token, asked for once")
+        kept = demistomock.integration_context["code42_tokens"]
+        self.assertEqual(sorted(c["audience"] for c in kept["credentials"]), ["console", "gateway"])
+        self.assertNotIn(self.script_tenant["client_secret"], json.dumps(demistomock.integration_context))
+
     def test_every_command_answers_as_code42_run_does(self):
         user, session = self.summary["usernames"][4], self.summary["sessionId"]
         calls = [

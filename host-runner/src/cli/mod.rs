@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use host_runner::bindings::IntegrationManifest;
 use host_runner::config::InstanceConfig;
 use host_runner::launch_spec::LaunchSpec;
+use host_runner::token_cache::TokenCache;
 use host_runner::{EgressPolicy, PluginInstance, Runtime, RuntimeOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,9 +30,13 @@ pub struct Cli {
     /// Where compiled components are cached (default: $XDG_CACHE_HOME/code42).
     #[arg(long, global = true)]
     cache_dir: Option<PathBuf>,
-    /// Compile the component every time instead of using the cache.
+    /// Compile the component every time instead of using the cache (tokens are then not kept either,
+    /// unless --token-cache says where).
     #[arg(long, global = true)]
     no_cache: bool,
+    /// Keep OAuth tokens between runs in this file (0600) instead of the cache directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    token_cache: Option<PathBuf>,
     /// Log what the host does on stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -271,12 +276,28 @@ impl Host {
         let config = InstanceConfig::load(file.as_deref(), |var| std::env::var(var).ok(), params)?;
         let scrub = Scrubber(config.secrets(params));
         let policy = egress_policy(&config)?;
-        let instance = self
+        let mut instance = self
             .runtime
             .instance(config.params.clone(), policy)
             .await
             .map_err(|e| Failure::usage(format!("Invalid configuration: {}", scrub.clean(&e.to_string()))))?;
+        if let Some(cache) = self.token_cache(cli, &config) {
+            instance.keep_tokens_in(cache).await.map_err(|e| Failure::failed(scrub.clean(&e.to_string())))?;
+        }
         Ok((instance, scrub, config))
+    }
+
+    /// Where the instance's OAuth tokens outlive the process: `--token-cache`, else the cache
+    /// directory; nowhere with `token_cache = false` or without a cache.
+    fn token_cache(&self, cli: &Cli, config: &InstanceConfig) -> Option<TokenCache> {
+        if config.boolean("token_cache") == Some(false) {
+            return None;
+        }
+        match (&cli.token_cache, &self.cache_dir) {
+            (Some(file), _) => Some(TokenCache::at(file.clone())),
+            (None, Some(dir)) => Some(TokenCache::in_dir(dir, &config.params)),
+            (None, None) => None,
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! OAuth client-credential tokens for the API gateway (`POST /v1/oauth`) and the console
 //! (`POST /api/v3/oauth/token?grant_type=client_credentials`), both with HTTP Basic auth.
-//! A token is reused until it expires or a request answers 401.
+//! A token is reused until it expires or a request answers 401. Tokens with a lifetime can be
+//! handed to the host ([`Tokens::held`]) and back to the next instance ([`Tokens::adopt`]), so a
+//! fresh process need not ask again while Code42's 15-minute token is valid.
 
 use super::retry::RetryPolicy;
 use super::{body_excerpt, transport_error};
@@ -32,6 +34,17 @@ struct Token {
     bearer: Secret,
     /// `None` when the server gave no lifetime: kept until a 401.
     renew_at: Option<Instant>,
+    /// The same moment on the wall clock (epoch ms), which outlives the process.
+    renew_at_ms: Option<i64>,
+}
+
+/// A token as it leaves or enters the instance: the service it is for, and when to stop using it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldToken {
+    pub service: Service,
+    pub bearer: Secret,
+    /// Epoch milliseconds after which the token is no longer used.
+    pub renew_at_ms: i64,
 }
 
 impl Token {
@@ -80,6 +93,32 @@ impl Tokens {
     pub fn forget(&self, service: Service) {
         self.slot(service).borrow_mut().take();
     }
+
+    /// The tokens held now that have a lifetime and are still fresh.
+    pub fn held(&self) -> Vec<HeldToken> {
+        [Service::Gateway, Service::Console]
+            .into_iter()
+            .filter_map(|service| {
+                let slot = self.slot(service).borrow();
+                let token = slot.as_ref().filter(|t| t.is_fresh())?;
+                Some(HeldToken { service, bearer: token.bearer.clone(), renew_at_ms: token.renew_at_ms? })
+            })
+            .collect()
+    }
+
+    /// Takes tokens an earlier instance held; those past their time (at `now_ms`) are ignored.
+    pub fn adopt(&self, tokens: impl IntoIterator<Item = HeldToken>, now_ms: i64) {
+        for token in tokens {
+            let left = token.renew_at_ms - now_ms;
+            if left <= 0 {
+                continue;
+            }
+            let renew_at = Instant::now() + Duration::from_millis(left as u64);
+            let adopted =
+                Token { bearer: token.bearer, renew_at: Some(renew_at), renew_at_ms: Some(token.renew_at_ms) };
+            *self.slot(token.service).borrow_mut() = Some(adopted);
+        }
+    }
 }
 
 fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, retry: &RetryPolicy) -> Result<Token> {
@@ -100,6 +139,7 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
         max_response_bytes: 64 * 1024,
     };
     let started = Instant::now();
+    let started_ms = chrono::Utc::now().timestamp_millis();
     // Asking for a token twice is harmless.
     let response = super::batch::send_one(http, request, true, retry).map_err(transport_error)?;
     if matches!(response.status, 400 | 401 | 403) {
@@ -124,12 +164,14 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
             json_problem(&e)
         ),
     })?;
-    let renew_at = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
+    let lifetime = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
         let lifetime = Duration::from_secs_f64(secs.min(1e9));
         // Renew a little early so a token does not expire between check and use.
-        started + lifetime - (lifetime / 10).min(Duration::from_secs(30))
+        lifetime - (lifetime / 10).min(Duration::from_secs(30))
     });
-    Ok(Token { bearer: Secret::new(parsed.access_token), renew_at })
+    let renew_at = lifetime.map(|usable| started + usable);
+    let renew_at_ms = lifetime.map(|usable| started_ms + usable.as_millis() as i64);
+    Ok(Token { bearer: Secret::new(parsed.access_token), renew_at, renew_at_ms })
 }
 
 fn service_name(service: Service) -> &'static str {

@@ -101,7 +101,8 @@ impl<'a> Call<'a> {
     }
 }
 
-/// An authenticated Code42 client for one instance. Tokens live as long as the client.
+/// An authenticated Code42 client for one instance. Tokens live as long as the client, or longer
+/// when the host keeps them ([`Tokens::held`], [`Tokens::adopt`]).
 pub struct Client<H> {
     http: H,
     settings: Settings,
@@ -116,6 +117,10 @@ impl<H: HttpClient> Client<H> {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
     }
 
     /// Sends a call and decodes its JSON answer.

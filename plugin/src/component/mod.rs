@@ -3,11 +3,12 @@
 
 mod wasi_http;
 
+use crate::api::auth::{HeldToken, Service};
 use crate::commands::{CommandResult, Invocation};
 use crate::error::Error;
 use crate::integration::Integration;
 use crate::manifest::{self, ParamKind};
-use crate::params::ParamValue;
+use crate::params::{ParamValue, Secret};
 use wasi_http::WasiHttp;
 
 wit_bindgen::generate!({
@@ -85,7 +86,30 @@ impl GuestInstance for InstanceImpl {
             next_run_json: result.next_run.to_json(),
         })
     }
+
+    fn credentials(&self) -> Vec<wit::Credential> {
+        self.0
+            .credentials()
+            .into_iter()
+            .map(|t| wit::Credential {
+                audience: AUDIENCES.iter().find(|(s, _)| *s == t.service).map_or("", |(_, a)| *a).into(),
+                value: t.bearer.expose().into(),
+                expires_at_ms: t.renew_at_ms,
+            })
+            .collect()
+    }
+
+    fn adopt_credentials(&self, credentials: Vec<wit::Credential>) {
+        let tokens = credentials.into_iter().filter_map(|c| {
+            let service = AUDIENCES.iter().find(|(_, a)| *a == c.audience)?.0;
+            Some(HeldToken { service, bearer: Secret::new(c.value), renew_at_ms: c.expires_at_ms })
+        });
+        self.0.adopt_credentials(tokens.collect(), chrono::Utc::now().timestamp_millis());
+    }
 }
+
+/// The audiences a Code42 token is for, as the host sees them.
+const AUDIENCES: [(Service, &str); 2] = [(Service::Gateway, "gateway"), (Service::Console, "console")];
 
 fn parse_json(what: &str, text: Option<String>) -> crate::Result<Option<serde_json::Value>> {
     text.map(|t| {

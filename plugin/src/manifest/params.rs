@@ -181,6 +181,15 @@ pub static PARAMS: &[ParamSpec] = &[
     .default("64")
     .section("Optimize"),
     param(
+        "token_cache",
+        "Keep OAuth tokens between runs",
+        ParamKind::Boolean,
+        "Reuse a still-valid OAuth token in the next run instead of asking Code42 for a new one: the host keeps \
+         it in its cache directory (0600), the XSOAR integration in its integration context.",
+    )
+    .default("true")
+    .section("Optimize"),
+    param(
         "max_concurrent_requests",
         "Requests in flight at once",
         ParamKind::Integer,

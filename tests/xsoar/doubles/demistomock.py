@@ -2,6 +2,7 @@
 integration makes, with what the platform would hand over set by the test (`reset`) and what
 the integration hands back recorded (`state`). Not XSOAR's file, which is on no package
 registry."""
+import json
 import logging
 import uuid
 
@@ -22,6 +23,10 @@ def reset(params=None, args=None, command="", incident=None, context=None, last_
         incidents=None,
         next_last_run=None,
     )
+
+
+# The integration context outlives a command, as XSOAR keeps it per instance: reset leaves it.
+integration_context = {}
 
 
 reset()
@@ -88,3 +93,13 @@ def info(msg, *args):
 
 
 callingContext = {}
+
+
+def getIntegrationContext():
+    """A copy, as XSOAR hands one over: changes count only once set."""
+    return json.loads(json.dumps(integration_context))
+
+
+def setIntegrationContext(context):
+    integration_context.clear()
+    integration_context.update(json.loads(json.dumps(context)))

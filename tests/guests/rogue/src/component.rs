@@ -119,4 +119,11 @@ impl GuestInstance for RogueInstance {
     fn fetch_incidents(&self, last_run: Option<String>) -> Result<wit::FetchResult, wit::IntegrationError> {
         Ok(wit::FetchResult { incidents: vec![], next_run_json: last_run.unwrap_or_else(|| "{}".into()) })
     }
+
+    // Holds no credentials.
+    fn credentials(&self) -> Vec<wit::Credential> {
+        vec![]
+    }
+
+    fn adopt_credentials(&self, _: Vec<wit::Credential>) {}
 }

@@ -6,6 +6,8 @@ generate the pack again rather than editing this file.
 Every command, test-module and fetch-incidents run `code42` (from CODE42_BIN, else
 /usr/local/bin/code42, else PATH). The instance parameters reach it as a configuration file
 written with 0600 permissions in a private temporary directory, never on the command line.
+The OAuth tokens `code42` keeps between runs live in the integration context (key
+`code42_tokens`), handed over in a private file of the same directory.
 """
 import demistomock as demisto  # noqa: F401
 from CommonServerPython import *  # noqa: F401,F403
@@ -44,6 +46,7 @@ PARAMS = {
     "v2_events": {"name": "v2_events", "kind": "boolean", "credentials": None},
     "max_response_mib": {"name": "max_response_mib", "kind": "integer", "credentials": None},
     "max_download_mib": {"name": "max_download_mib", "kind": "integer", "credentials": None},
+    "token_cache": {"name": "token_cache", "kind": "boolean", "credentials": None},
     "max_concurrent_requests": {"name": "max_concurrent_requests", "kind": "integer", "credentials": None},
 }
 COMMANDS = {
@@ -96,6 +99,8 @@ OVERRIDES = (
 )
 # A command that takes longer than this is stopped (the host has its own deadline too).
 TIMEOUT_SECONDS = 600
+# Where the integration context keeps the tokens code42 hands back.
+TOKENS_KEY = "code42_tokens"
 
 
 class Code42Error(Exception):
@@ -162,18 +167,32 @@ def write_private(path, text):
 
 
 def run_code42(arguments, workdir):
-    """Runs `code42` with the instance's configuration; its output, or its error line raised."""
+    """Runs `code42` with the instance's configuration; its output, or its error line raised.
+    The tokens kept in the integration context go in, and what code42 keeps after the run
+    goes back (only when it changed)."""
     config = os.path.join(workdir, "code42.toml")
     write_private(config, instance_config(demisto.params()))
+    tokens = os.path.join(workdir, "tokens.json")
+    context = demisto.getIntegrationContext() or {}
+    kept = context.get(TOKENS_KEY)
+    if kept:
+        write_private(tokens, json.dumps(kept))
     env = {name: value for name, value in os.environ.items() if name not in OVERRIDES}
     completed = subprocess.run(
-        [code42_binary(), "--config", config] + arguments,
+        [code42_binary(), "--config", config, "--token-cache", tokens] + arguments,
         cwd=workdir,
         env=env,
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,
     )
+    now_kept = None
+    if os.path.exists(tokens):
+        with open(tokens) as f:
+            now_kept = json.load(f)
+    if now_kept != kept:
+        context[TOKENS_KEY] = now_kept
+        demisto.setIntegrationContext(context)
     if completed.returncode != 0:
         raise Code42Error(completed.stderr.strip() or f"code42 exited with status {completed.returncode}")
     return completed.stdout
