@@ -12,7 +12,7 @@ use crate::params::{Secret, Settings};
 use base64::Engine as _;
 use serde::Deserialize;
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Which Code42 host a call goes to; each has its own token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,8 @@ struct TokenResponse {
 
 struct Token {
     bearer: Secret,
-    /// `None` when the server gave no lifetime: kept until a 401.
-    renew_at: Option<Instant>,
-    /// The same moment on the wall clock (epoch ms), which outlives the process.
+    /// When to ask for a new one, in epoch ms: the wall clock, so the moment outlives the
+    /// process. `None` when the server gave no lifetime: kept until a 401.
     renew_at_ms: Option<i64>,
 }
 
@@ -49,7 +48,7 @@ pub struct HeldToken {
 
 impl Token {
     fn is_fresh(&self) -> bool {
-        self.renew_at.is_none_or(|t| Instant::now() < t)
+        self.renew_at_ms.is_none_or(|t| now_ms() < t)
     }
 }
 
@@ -108,14 +107,8 @@ impl Tokens {
 
     /// Takes tokens an earlier instance held; those past their time (at `now_ms`) are ignored.
     pub fn adopt(&self, tokens: impl IntoIterator<Item = HeldToken>, now_ms: i64) {
-        for token in tokens {
-            let left = token.renew_at_ms - now_ms;
-            if left <= 0 {
-                continue;
-            }
-            let renew_at = Instant::now() + Duration::from_millis(left as u64);
-            let adopted =
-                Token { bearer: token.bearer, renew_at: Some(renew_at), renew_at_ms: Some(token.renew_at_ms) };
+        for token in tokens.into_iter().filter(|t| t.renew_at_ms > now_ms) {
+            let adopted = Token { bearer: token.bearer, renew_at_ms: Some(token.renew_at_ms) };
             *self.slot(token.service).borrow_mut() = Some(adopted);
         }
     }
@@ -138,8 +131,7 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
         body: None,
         max_response_bytes: 64 * 1024,
     };
-    let started = Instant::now();
-    let started_ms = chrono::Utc::now().timestamp_millis();
+    let started_ms = now_ms();
     // Asking for a token twice is harmless.
     let response = super::batch::send_one(http, request, true, retry).map_err(transport_error)?;
     if matches!(response.status, 400 | 401 | 403) {
@@ -164,14 +156,17 @@ fn request_token(service: Service, http: &impl HttpClient, settings: &Settings, 
             json_problem(&e)
         ),
     })?;
-    let lifetime = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
+    let renew_at_ms = parsed.expires_in.filter(|s| s.is_finite() && *s >= 0.0).map(|secs| {
         let lifetime = Duration::from_secs_f64(secs.min(1e9));
         // Renew a little early so a token does not expire between check and use.
-        lifetime - (lifetime / 10).min(Duration::from_secs(30))
+        let usable = lifetime - (lifetime / 10).min(Duration::from_secs(30));
+        started_ms + usable.as_millis() as i64
     });
-    let renew_at = lifetime.map(|usable| started + usable);
-    let renew_at_ms = lifetime.map(|usable| started_ms + usable.as_millis() as i64);
-    Ok(Token { bearer: Secret::new(parsed.access_token), renew_at, renew_at_ms })
+    Ok(Token { bearer: Secret::new(parsed.access_token), renew_at_ms })
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 fn service_name(service: Service) -> &'static str {
