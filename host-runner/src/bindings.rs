@@ -4,8 +4,9 @@ wasmtime::component::bindgen!({
     path: "../wit",
     world: "soar-integration",
     exports: { default: async },
-    // Parameter specs are kept beside the cached artifact (`launch_spec`).
-    additional_derives: [serde::Serialize, serde::Deserialize],
+    // Parameter specs are kept beside the cached artifact (`launch_spec`), credentials in the
+    // token cache, which writes them back only when they changed.
+    additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
 });
 
 pub use exports::soar::integration::integration::{Guest, GuestInstance};

@@ -7,7 +7,7 @@ use crate::error::HostError;
 use crate::net::EgressPolicy;
 use crate::runtime::Runtime;
 use crate::sandbox::HostState;
-use crate::token_cache::{self, TokenCache};
+use crate::token_cache::TokenCache;
 use std::time::Duration;
 use tokio::time::error::Elapsed;
 use wasmtime::Store;
@@ -96,7 +96,7 @@ impl PluginInstance {
         };
         let Ok(held) = self.settle(outcome) else { return };
         let (cache, kept) = self.tokens.as_mut().expect("checked above");
-        if token_cache::same(&held, kept) {
+        if held == *kept {
             return;
         }
         match cache.save(&held) {

@@ -80,14 +80,6 @@ struct Kept {
     credentials: Vec<Credential>,
 }
 
-/// Two lists of credentials hold the same tokens.
-pub fn same(a: &[Credential], b: &[Credential]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| x.audience == y.audience && x.value == y.value && x.expires_at_ms == y.expires_at_ms)
-}
-
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -126,7 +118,7 @@ mod tests {
             assert_eq!(dir_mode & 0o777, 0o700);
         }
         let loaded = cache.load(1_000);
-        assert!(same(&loaded, &[token("gateway", 2_000)]), "the expired one is left out");
+        assert_eq!(loaded, [token("gateway", 2_000)], "the expired one is left out");
         cache.save(&[]).unwrap();
         assert!(!cache.path().exists());
         std::fs::create_dir_all(cache.path().parent().unwrap()).unwrap();

@@ -83,10 +83,11 @@ impl Pool {
     /// Sends `request` on a kept connection or a new one. The answer's body is the server's;
     /// the caller caps and times it.
     pub(crate) async fn send(&self, mut request: Request<Full<Bytes>>) -> Result<Response<Incoming>, HttpError> {
-        let proxy = self.matcher.as_ref().and_then(|m| m.intercept(request.uri()));
         let https = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        if let Some(auth) = proxy.as_ref().filter(|_| !https).and_then(|p| p.basic_auth()) {
-            // Plain HTTP through a proxy: the request itself carries the proxy's credentials.
+        // HTTPS carries the proxy's credentials in its CONNECT (`Routes`); plain HTTP through a
+        // proxy carries them in the request itself.
+        let proxy = self.matcher.as_ref().filter(|_| !https).and_then(|m| m.intercept(request.uri()));
+        if let Some(auth) = proxy.as_ref().and_then(|p| p.basic_auth()) {
             let mut auth = auth.clone();
             auth.set_sensitive(true);
             request.headers_mut().insert(http::header::PROXY_AUTHORIZATION, auth);
@@ -287,8 +288,9 @@ fn failure(error: &hyper_util::client::legacy::Error) -> HttpError {
     }
     match find::<hyper::Error>(error) {
         Some(e) if e.is_timeout() => HttpError::HttpResponseTimeout,
-        Some(e) if e.is_incomplete_message() || e.is_canceled() || e.is_closed() => HttpError::ConnectionTerminated,
-        Some(e) if e.is_body_write_aborted() => HttpError::ConnectionTerminated,
+        Some(e) if e.is_incomplete_message() || e.is_canceled() || e.is_closed() || e.is_body_write_aborted() => {
+            HttpError::ConnectionTerminated
+        }
         _ => HttpError::HttpProtocolError,
     }
 }
