@@ -7,32 +7,12 @@
 use host_runner::bindings::{Arg, Invocation, Param, ParamValue};
 use host_runner::{EgressPolicy, Origin, Runtime, RuntimeOptions};
 use incydr_sim::{SimConfig, Simulator};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "bench-token";
+mod common;
+
 const CLIENTS: usize = 64;
 const CALLS_EACH: usize = 50;
-
-fn alert_get(addr: &str, id: &str) -> Duration {
-    let body = format!("{{\"args\": {{\"id\": \"{id}\"}}}}");
-    let request = format!(
-        "POST /v1/commands/code42-alert-get HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let started = Instant::now();
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let took = started.elapsed();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains(&format!("\"ID\":\"{id}\"")), "someone else's answer: {answer}");
-    took
-}
 
 fn percentile(sorted: &[Duration], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3
@@ -54,33 +34,22 @@ fn main() {
     std::fs::write(
         &config,
         format!(
-            "console_url = \"{}\"\napi_url = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\nservice_token = \"{TOKEN}\"\n",
+            "console_url = \"{}\"\napi_url = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\nservice_token = \"{}\"\n",
             sim.console_url(),
             sim.api_url(),
             sim.client_id(),
-            sim.client_secret()
+            sim.client_secret(),
+            common::TOKEN,
         ),
     )
     .unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_code42"))
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--config")
-        .arg(&config)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let addr = first.trim().trim_start_matches("listening on http://").to_string();
+    let (mut server, addr) = common::serve(&dir.path().join("cache"), &config);
 
     // One client, one request at a time: the HTTP layer's own cost.
     for _ in 0..20 {
-        alert_get(&addr, &ids[0]);
+        common::alert_get(&addr, &ids[0]);
     }
-    let mut serial: Vec<Duration> = (0..300).map(|_| alert_get(&addr, &ids[0])).collect();
+    let mut serial: Vec<Duration> = (0..300).map(|_| common::alert_get(&addr, &ids[0])).collect();
     serial.sort();
     let in_process = runtime.block_on(in_process_p50(&sim, &ids[0]));
     println!(
@@ -98,7 +67,7 @@ fn main() {
             .iter()
             .map(|id| {
                 let addr = &addr;
-                scope.spawn(move || (0..CALLS_EACH).map(|_| alert_get(addr, id)).collect::<Vec<_>>())
+                scope.spawn(move || (0..CALLS_EACH).map(|_| common::alert_get(addr, id)).collect::<Vec<_>>())
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap()).collect()

@@ -8,14 +8,14 @@
 
 use incydr_sim::{SimConfig, Simulator};
 use netkit::{LatencyLink, TestCa, TlsFront};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const RTT: Duration = Duration::from_millis(40);
 const CODE42: &str = env!("CARGO_BIN_EXE_code42");
-const TOKEN: &str = "wan-bench-token";
 
 struct Wan {
     sim: Simulator,
@@ -30,12 +30,13 @@ impl Wan {
         let path = self.dir.path().join(name);
         let text = format!(
             "console_url = \"https://{}\"\napi_url = \"https://{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\
-             ca_file = \"{}\"\nfetch_time = \"30 days\"\nservice_token = \"{TOKEN}\"\n{extra}\n",
+             ca_file = \"{}\"\nfetch_time = \"30 days\"\nservice_token = \"{}\"\n{extra}\n",
             self.console.addr,
             self.api.addr,
             self.sim.client_id(),
             self.sim.client_secret(),
             self.dir.path().join("ca.pem").display(),
+            common::TOKEN,
         );
         std::fs::write(&path, text).unwrap();
         path
@@ -76,22 +77,6 @@ fn row(work: &str, reference: &str, (ms, connections): (f64, usize), floor_rtts:
         "| {work} | {reference} | {ms:.0} ms = {rtts:.1} RTT | {floor_rtts:.0} RTT ({:.0} ms) | {connections} |",
         floor_rtts * RTT.as_secs_f64() * 1e3
     );
-}
-
-fn serve_alert_get(addr: &str, id: &str) -> Duration {
-    let body = format!("{{\"args\": {{\"id\": \"{id}\"}}}}");
-    let request = format!(
-        "POST /v1/commands/code42-alert-get HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let started = Instant::now();
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains(id), "{answer}");
-    started.elapsed()
 }
 
 fn main() {
@@ -143,22 +128,10 @@ fn main() {
         row(&work, reference, median(runs), floor);
     }
 
-    let mut server = Command::new(CODE42)
-        .arg("--cache-dir")
-        .arg(wan.dir.path().join("cache"))
-        .arg("--config")
-        .arg(&plain)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let addr = first.trim().trim_start_matches("listening on http://").to_string();
-    serve_alert_get(&addr, &id); // the instance's token and connection
+    let (mut server, addr) = common::serve(&wan.dir.path().join("cache"), &plain);
+    common::alert_get(&addr, &id); // the instance's token and connection
     let before = wan.connections();
-    let mut warm: Vec<Duration> = (0..20).map(|_| serve_alert_get(&addr, &id)).collect();
+    let mut warm: Vec<Duration> = (0..20).map(|_| common::alert_get(&addr, &id)).collect();
     warm.sort();
     let p50 = warm[warm.len() / 2].as_secs_f64() * 1e3;
     row("`code42 serve`, warm, 20 sequential alert-gets (p50)", "", (p50, wan.connections() - before), 1.0);
