@@ -48,8 +48,10 @@ async fn concurrent_fetch_gives_byte_for_byte_the_incidents_of_one_at_a_time() {
     sim.clear_requests();
     sim.reset_max_in_flight();
     // A little latency, as a real tenant has: without it the loopback simulator can answer each
-    // request before the next one lands on a busy machine, and nothing is seen to overlap.
-    sim.inject("/v2/file-events", Fault::delay(Duration::from_millis(10)), 1000);
+    // request before the next one lands on a busy machine, and nothing is seen to overlap. On the
+    // reads that go out together: each session's events (the names come with the sessions, so
+    // there are no actor or rule lookups to overlap any more).
+    sim.inject("/v1/sessions/", Fault::delay(Duration::from_millis(10)), 1000);
     let concurrent = fetch_200_with_files(&sim, "8").await;
     let most = sim.max_in_flight();
     assert!((2..=8).contains(&most), "requests overlapped, at most 8 at once: {most}");
