@@ -85,16 +85,29 @@ pub struct BehindTls {
 }
 
 impl BehindTls {
+    /// Fronts that offer HTTP/1.1 only.
     pub async fn start(sim: &Simulator) -> Self {
+        Self::with_fronts(sim, false).await
+    }
+
+    /// Fronts that offer HTTP/2 and HTTP/1.1.
+    pub async fn start_offering_h2(sim: &Simulator) -> Self {
+        Self::with_fronts(sim, true).await
+    }
+
+    async fn with_fronts(sim: &Simulator, h2: bool) -> Self {
         let ca = netkit::TestCa::new("code42 test CA");
         let leaf = ca.leaf(&["127.0.0.1"]);
         let dir = tempfile::tempdir().expect("a temporary directory");
         std::fs::write(dir.path().join("ca.pem"), ca.pem()).expect("ca.pem is written");
-        BehindTls {
-            api: netkit::TlsFront::start(&leaf, sim.gateway).await,
-            console: netkit::TlsFront::start(&leaf, sim.console).await,
-            dir,
-        }
+        let (api, console) = match h2 {
+            true => (
+                netkit::TlsFront::start_offering_h2(&leaf, sim.gateway).await,
+                netkit::TlsFront::start_offering_h2(&leaf, sim.console).await,
+            ),
+            false => (netkit::TlsFront::start(&leaf, sim.gateway).await, netkit::TlsFront::start(&leaf, sim.console).await),
+        };
+        BehindTls { api, console, dir }
     }
 
     /// An instance's parameters for `sim` through the fronts, plus `extra`.

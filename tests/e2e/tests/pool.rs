@@ -4,6 +4,7 @@
 
 use e2e::*;
 use incydr_sim::SimConfig;
+use serde_json::Value;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -74,4 +75,34 @@ async fn instances_at_once_share_the_pool_without_mixing_answers() {
     }
     let opened = tls.api.connections();
     assert!(opened <= 8, "8 instances × 6 requests, one at a time each, on {opened} connections");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_offers_http2_carries_a_whole_fetch_on_one_connection() {
+    let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
+    let tls = BehindTls::start_offering_h2(&sim).await;
+    let extra = vec![
+        text("fetch_time", "30 days"),
+        text("fetch_limit", "200"),
+        text("include_files", "true"),
+        text("max_concurrent_requests", "8"),
+    ];
+    let mut instance = runtime().instance(tls.params(&sim, extra), tls.policy()).await.unwrap();
+    let result = instance.fetch_incidents(None).await.unwrap();
+    assert_eq!(result.incidents.len(), 200);
+    for incident in &result.incidents {
+        let raw: Value = serde_json::from_str(&incident.raw_json).unwrap();
+        let events = sim.tenant().session_events[raw["sessionId"].as_str().unwrap()].len();
+        assert_eq!(raw["fileevents"].as_array().unwrap().len(), events, "the session's events came back whole");
+    }
+    let requests = sim.requests().len();
+    assert_eq!(tls.api.h2_connections(), 1, "the client chose HTTP/2");
+    assert_eq!(tls.api.connections(), 1, "{requests} requests, 8 at a time, share one HTTP/2 connection");
+
+    // A write on the same connection: HTTP/2 carries a body as well as it carries a read.
+    let first: Value = serde_json::from_str(&result.incidents[0].raw_json).unwrap();
+    let id = first["sessionId"].as_str().unwrap();
+    run(&mut instance, "code42-alert-update", &[("id", id), ("state", "CLOSED_TP")]).await.unwrap();
+    assert_eq!(sim.tenant().session(id).unwrap().state(), "CLOSED_TP");
+    assert_eq!(tls.api.connections(), 1);
 }

@@ -139,6 +139,8 @@ impl Simulator {
         });
         let gateway = gateway_listener.local_addr()?;
         let console = console_listener.local_addr()?;
+        // HTTP/1.1, and HTTP/2 with prior knowledge, which is what a TLS front that negotiated
+        // `h2` passes on.
         let serve = |listener: TcpListener, app: axum::Router| {
             tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
