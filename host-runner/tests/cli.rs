@@ -274,7 +274,7 @@ fn commands_and_help_come_from_the_manifest() {
     let out = env.code42(&["commands"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = stdout(&out).lines().filter(|l| l.trim_start().starts_with("code42-")).count();
-    assert_eq!(listed, 30, "{}", stdout(&out));
+    assert_eq!(listed, 38, "{}", stdout(&out));
     let out = env.code42(&["run", "code42-alert-update", "--help"]);
     let help = stdout(&out);
     assert!(
@@ -527,6 +527,9 @@ fn every_command_runs_from_the_cli_with_json_output() {
         vec!["code42-alert-get".to_string(), format!("id={session}")],
         vec!["code42-alert-update".into(), format!("id={session}"), "state=CLOSED_FP".into()],
         vec!["code42-alert-resolve".into(), format!("id={session}")],
+        vec!["code42-alert-search".into(), "severity=high,critical".into(), "limit=5".into()],
+        vec!["code42-alert-add-note".into(), format!("id={session}"), "note=from the CLI".into()],
+        vec!["code42-alert-file-events".into(), format!("id={session}"), "limit=3".into()],
         vec!["code42-file-events-search".into(), u.clone(), "add-to-context=true".into()],
         vec!["code42-file-events-table".into(), "include=searches".into()],
         vec!["code42-departingemployee-add".into(), u.clone(), "departuredate=2031-01-01".into()],
@@ -551,12 +554,17 @@ fn every_command_runs_from_the_cli_with_json_output() {
         vec!["code42-user-reactivate".into(), u.clone()],
         vec!["code42-legalhold-add-user".into(), u.clone(), "mattername=Patent Lawsuit".into()],
         vec!["code42-legalhold-remove-user".into(), u.clone(), "mattername=Patent Lawsuit".into()],
+        vec!["code42-legalhold-matters-list".into(), "active=true".into()],
         vec!["code42-download-file".into(), format!("hash={sha}")],
         vec!["code42-download-file-by-xfc-id".into(), format!("xfc_id={xfc}")],
         vec!["code42-watchlists-list".into()],
         vec!["code42-watchlists-add-user".into(), u.clone(), "watchlist=NEW_EMPLOYEE".into()],
         vec!["code42-watchlists-list-included-users".into(), "watchlist=NEW_EMPLOYEE".into()],
         vec!["code42-watchlists-remove-user".into(), u.clone(), "watchlist=NEW_EMPLOYEE".into()],
+        vec!["code42-watchlist-create".into(), "type=CUSTOM".into(), "title=CLI list".into()],
+        vec!["code42-watchlist-delete".into(), "watchlist=CLI list".into()],
+        vec!["code42-actor-get".into(), u.clone()],
+        vec!["code42-users-list".into(), "limit=3".into()],
         vec!["code42-user-get-risk-profile".into(), u.clone()],
         vec!["code42-user-update-risk-profile".into(), u.clone(), "notes=cli".into()],
     ]

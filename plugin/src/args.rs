@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::manifest::CommandSpec;
+use crate::timerange::TimeRange;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -13,8 +14,9 @@ pub struct Args {
 }
 
 impl Args {
-    /// Checks the raw `name=value` pairs against `spec`: unknown names, missing required values
-    /// and values outside the possible ones are errors naming the argument.
+    /// Checks the raw `name=value` pairs against `spec`: unknown names, missing required values,
+    /// values outside the possible ones and values longer than allowed are errors naming the
+    /// argument.
     pub fn validate(spec: &CommandSpec, raw: impl IntoIterator<Item = (String, String)>) -> Result<Self> {
         let mut values = BTreeMap::new();
         for (name, value) in raw {
@@ -38,6 +40,13 @@ impl Args {
             let given = values.get(arg.name).filter(|v| !v.trim().is_empty()).cloned();
             match (given, arg.default) {
                 (Some(value), _) => {
+                    let length = value.chars().count();
+                    if let Some(max) = arg.max_chars.filter(|max| length > *max) {
+                        return Err(Error::invalid_arg(
+                            arg.name,
+                            format!("Argument '{}' is {length} characters long; at most {max} are allowed", arg.name),
+                        ));
+                    }
                     if !arg.possible.is_empty() {
                         let items: Vec<&str> =
                             if arg.list { value.split(',').map(str::trim).collect() } else { vec![value.trim()] };
@@ -113,12 +122,64 @@ impl Args {
             .transpose()
     }
 
+    /// A point in time (epoch milliseconds): ISO 8601 with or without an offset (UTC when
+    /// none), or epoch milliseconds.
+    pub fn time(&self, name: &str) -> Result<Option<i64>> {
+        let Some(text) = self.get(name).map(str::trim) else { return Ok(None) };
+        absolute_time(text).map(Some).ok_or_else(|| {
+            Error::invalid_arg(name, format!("Invalid {name} '{text}': expected an ISO 8601 time or epoch milliseconds"))
+        })
+    }
+
+    /// As [`Args::time`], or a time range before `now_ms` such as `3 days`.
+    pub fn instant(&self, name: &str, now_ms: i64) -> Result<Option<i64>> {
+        let Some(text) = self.get(name).map(str::trim) else { return Ok(None) };
+        if let Some(ms) = absolute_time(text) {
+            return Ok(Some(ms));
+        }
+        let range = TimeRange::parse(name, text).map_err(|_| {
+            Error::invalid_arg(
+                name,
+                format!(
+                    "Invalid {name} '{text}': expected an ISO 8601 time, epoch milliseconds or a time range such as \
+                     `3 days`"
+                ),
+            )
+        })?;
+        Ok(Some(now_ms - range.millis()))
+    }
+
+    /// A count of at least 1 (`limit`), else an error naming the argument.
+    pub fn count(&self, name: &str) -> Result<Option<usize>> {
+        match self.integer(name)? {
+            None => Ok(None),
+            Some(n) => usize::try_from(n).ok().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
+                Error::invalid_arg(name, format!("Invalid number: \"{name}\"=\"{n}\"; expected at least 1"))
+            }),
+        }
+    }
+
     /// A comma-separated list, trimmed, without empty items.
     pub fn list(&self, name: &str) -> Vec<String> {
         self.get(name)
             .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
             .unwrap_or_default()
     }
+}
+
+/// ISO 8601 (UTC when no offset is given) or epoch milliseconds.
+fn absolute_time(text: &str) -> Option<i64> {
+    if let Ok(ms) = text.parse::<i64>() {
+        return Some(ms);
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp_millis());
+    }
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d"].iter().find_map(|format| {
+        let parsed = chrono::NaiveDateTime::parse_from_str(text, format)
+            .or_else(|_| chrono::NaiveDate::parse_from_str(text, format).map(|d| d.and_time(chrono::NaiveTime::MIN)));
+        parsed.ok().map(|t| t.and_utc().timestamp_millis())
+    })
 }
 
 /// XSOAR's `argToBoolean`: `true/yes` and `false/no`, any case.
@@ -162,6 +223,34 @@ mod tests {
         assert!(err.to_string().contains("expected one of: OPEN, CLOSED_TP, CLOSED_FP, CLOSED_TP_BENIGN"), "{err}");
         let err = Args::validate(spec, raw(&[("id", "x"), ("state", "OPEN"), ("colour", "red")])).unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == "colour"));
+    }
+
+    #[test]
+    fn instants_are_iso_8601_epoch_milliseconds_or_a_range_ago() {
+        let args = |v: &str| Args::from_pairs(&[("t", v)]);
+        let now = 1_700_000_000_000;
+        assert_eq!(args("1700000000000").instant("t", 0).unwrap(), Some(now));
+        assert_eq!(args("2023-11-14T22:13:20Z").instant("t", 0).unwrap(), Some(now));
+        assert_eq!(args("2023-11-14T23:13:20+01:00").instant("t", 0).unwrap(), Some(now));
+        assert_eq!(args("2023-11-14T22:13:20.000").instant("t", 0).unwrap(), Some(now));
+        assert_eq!(args("3 days").instant("t", now).unwrap(), Some(now - 3 * 86_400_000));
+        assert_eq!(Args::default().instant("t", now).unwrap(), None);
+        let err = args("yesterday").instant("t", now).unwrap_err();
+        assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "t"), "{err:?}");
+        assert_eq!(args("2023-11-14T22:13:20Z").time("t").unwrap(), Some(now));
+        assert!(args("3 days").time("t").unwrap_err().to_string().contains("epoch milliseconds"));
+    }
+
+    #[test]
+    fn refuses_values_longer_than_allowed() {
+        let spec = find_command("code42-alert-add-note").unwrap();
+        let long = "n".repeat(2001);
+        let err = Args::validate(spec, raw(&[("id", "x"), ("note", &long)])).unwrap_err();
+        assert_eq!(
+            err,
+            Error::invalid_arg("note", "Argument 'note' is 2001 characters long; at most 2000 are allowed")
+        );
+        assert!(Args::validate(spec, raw(&[("id", "x"), ("note", &"é".repeat(2000))])).is_ok(), "characters, not bytes");
     }
 
     #[test]

@@ -49,6 +49,18 @@ impl Severity {
             Error::invalid_arg(param, format!("Invalid {param} '{value}': expected Critical, High, Moderate or Low"))
         })
     }
+
+    /// Parses a search filter's severity: NO_RISK (or NO RISK), LOW, MODERATE, HIGH, CRITICAL;
+    /// any case.
+    pub fn from_filter(arg: &str, value: &str) -> Result<Self> {
+        let wanted = value.trim().to_ascii_uppercase().replace('_', " ");
+        Self::ALL.iter().copied().find(|s| s.name() == wanted).ok_or_else(|| {
+            Error::invalid_arg(
+                arg,
+                format!("Invalid {arg} '{value}': expected NO_RISK, LOW, MODERATE, HIGH or CRITICAL (any case)"),
+            )
+        })
+    }
 }
 
 #[cfg(test)]
@@ -63,5 +75,8 @@ mod tests {
         assert!(Severity::from_param("p", "No Risk").is_err());
         assert_eq!(Severity::from_api(2).name(), "MODERATE");
         assert_eq!(Severity::from_api(9), Severity::Critical);
+        assert_eq!(Severity::from_filter("s", "no_risk").unwrap(), Severity::NoRisk);
+        assert_eq!(Severity::from_filter("s", "Moderate").unwrap(), Severity::Moderate);
+        assert!(Severity::from_filter("s", "severe").unwrap_err().to_string().contains("NO_RISK"));
     }
 }

@@ -104,6 +104,8 @@ def main():
         check("GET /v2/watchlists/{id}/included-actors", lambda: c.watchlists.v2.list_included_actors(wid))
         check("POST /v2/watchlists/{id}/included-actors/delete", lambda: c.watchlists.v2.remove_included_actors(wid, ids["actorId"]))
         assert not c.watchlists.v2.list_members(wid).watchlist_members
+        check("DELETE /v2/watchlists/{id}", lambda: c.watchlists.v2.delete(wid))
+        assert all(w.watchlist_id != wid for w in c.watchlists.v2.get_page().watchlists)
         assert c.watchlists.v2.get_id_by_name("DEPARTING_EMPLOYEE")
 
         q = EventQuery(start_date=datetime.datetime(2000, 1, 1), page_size=5).greater_than("risk.score", 0)

@@ -8,6 +8,7 @@ pub mod console;
 pub mod file_events;
 pub mod files;
 pub mod legal_hold;
+pub mod pages;
 pub mod retry;
 pub mod rules;
 pub mod sessions;
@@ -83,6 +84,10 @@ impl<'a> Call<'a> {
     /// A PATCH; not retried unless marked [`Call::idempotent`].
     pub fn patch(path: impl Into<String>, body: Value) -> Self {
         Call { method: Method::Patch, body: Some(body), idempotent: false, ..Self::get(path) }
+    }
+    /// A DELETE: deleting twice leaves the same state, so it may be retried.
+    pub fn delete(path: impl Into<String>) -> Self {
+        Call { method: Method::Delete, ..Self::get(path) }
     }
     /// Marks a write whose repetition leaves the same result (it sets a state, or only reads).
     pub fn idempotent(self) -> Self {

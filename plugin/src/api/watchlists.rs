@@ -1,5 +1,6 @@
 //! Watchlists v2: `/v2/watchlists`.
 
+use super::pages::items_of;
 use super::{Call, Client, segment};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -10,17 +11,6 @@ const PAGE_SIZE: usize = 100;
 /// A page (from 1) of a list endpoint paged by `page` and `size_key`.
 fn page_call(path: &str, size_key: &'static str, page: usize) -> Call<'static> {
     Call::get(path).query("page", page).query(size_key, PAGE_SIZE)
-}
-
-/// The items under `key` of one page.
-fn items(answer: Value, key: &str) -> Vec<Value> {
-    match answer {
-        Value::Object(mut map) => match map.remove(key) {
-            Some(Value::Array(items)) => items,
-            _ => vec![],
-        },
-        _ => vec![],
-    }
 }
 
 /// Every item under `key` of a list endpoint, given its first page; a short page is the last.
@@ -34,7 +24,7 @@ fn rest_of_pages<H: HttpClient>(
     let mut last_len = all.len();
     let mut page = 2;
     while last_len >= PAGE_SIZE {
-        let batch = items(client.json(page_call(path, size_key, page))?, key);
+        let batch = items_of(client.json(page_call(path, size_key, page))?, key);
         last_len = batch.len();
         all.extend(batch);
         page += 1;
@@ -44,7 +34,7 @@ fn rest_of_pages<H: HttpClient>(
 
 /// Every watchlist of the tenant.
 pub fn list<H: HttpClient>(client: &Client<H>) -> Result<Vec<Value>> {
-    let first = items(client.json(first_page_call())?, "watchlists");
+    let first = items_of(client.json(first_page_call())?, "watchlists");
     rest_of_pages(client, "/v2/watchlists", "watchlists", "pageSize", first)
 }
 
@@ -104,13 +94,29 @@ pub fn ensure_in<H: HttpClient>(client: &Client<H>, first_page: &Value, list_typ
     if let Some(id) = find_in(first_page, list_type) {
         return Ok(id);
     }
-    let created: Value = client
-        .json(Call::post("/v2/watchlists", json!({"watchlistType": list_type, "title": null, "description": null})))?;
+    let created = create(client, list_type, None, None)?;
     created
         .get("watchlistId")
         .and_then(Value::as_str)
         .map(String::from)
         .ok_or_else(|| Error::Upstream { status: 200, message: "Code42 created a watchlist without an id".into() })
+}
+
+/// Creates a watchlist of `list_type` (a `CUSTOM` one needs a title) and returns it. Not
+/// retried after a 5xx: a second try could create a second list.
+pub fn create<H: HttpClient>(
+    client: &Client<H>,
+    list_type: &str,
+    title: Option<&str>,
+    description: Option<&str>,
+) -> Result<Value> {
+    client.json(Call::post("/v2/watchlists", json!({"watchlistType": list_type, "title": title, "description": description})))
+}
+
+/// Deletes a watchlist.
+pub fn delete<H: HttpClient>(client: &Client<H>, watchlist_id: &str) -> Result<()> {
+    client.send(Call::delete(format!("/v2/watchlists/{}", segment(watchlist_id))))?;
+    Ok(())
 }
 
 /// Every member of a watchlist: `{actorId, actorname, addedTime}` (note the API's snake_case
@@ -128,7 +134,7 @@ pub fn members_of<H: HttpClient>(client: &Client<H>, watchlist_ids: &[&str]) -> 
         .iter()
         .zip(firsts)
         .map(|(path, first)| {
-            rest_of_pages(client, path, "watchlistMembers", "page_size", items(first?, "watchlistMembers"))
+            rest_of_pages(client, path, "watchlistMembers", "page_size", items_of(first?, "watchlistMembers"))
         })
         .collect()
 }

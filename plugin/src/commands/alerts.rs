@@ -1,50 +1,193 @@
-//! code42-alert-get, code42-alert-update, code42-alert-resolve (code42-reference.md §5).
+//! code42-alert-get, -update, -resolve (code42-reference.md §5), and beyond the reference:
+//! code42-alert-search, -add-note, -file-events.
 
 use super::CommandResult;
-use crate::alerts;
-use crate::api::{Client, sessions};
+use crate::alerts::{self, Lookups};
+use crate::api::pages::{self, Paging};
+use crate::api::{Call, Client, actors, sessions, watchlists};
 use crate::args::Args;
 use crate::error::{Error, Result};
+use crate::event_table;
 use crate::http::HttpClient;
-use serde_json::json;
+use crate::severity::Severity;
+use serde_json::{Value, json};
 
 const PREFIX: &str = "Code42.SecurityAlert";
 const KEY: &str = "ID";
+/// The most ids one change-state request takes.
+const CHANGE_STATE_BATCH: usize = 100;
+/// `GET /v1/sessions`: pages from 0, at most 50 sessions each, with a total.
+const SESSION_PAGES: Paging =
+    Paging { page: "page_number", first: 0, size: "page_size", max_size: 50, items: "items", total: Some("totalCount") };
 
 pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
-    show(client, args.required("id")?, "Code42 Security Alert Results")
+    let id = args.required("id")?;
+    Ok(show(client, &[id.to_string()], "Code42 Security Alert Results")?.remove(0))
 }
 
-pub fn update<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
-    change_state(client, args.required("id")?, args.required("state")?, "Code42 Security Alert Updated")
+/// Sets the state of one alert or several (one request per hundred), then shows each.
+pub fn update<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<Vec<CommandResult>> {
+    let ids = args.list("id");
+    if ids.is_empty() {
+        return Err(Error::missing_arg("id"));
+    }
+    change_state(client, &ids, args.required("state")?, "Code42 Security Alert Updated")
 }
 
 /// Resolving closes the alert as a true positive (the API has no RESOLVED state any more).
 pub fn resolve<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
-    change_state(client, args.required("id")?, "CLOSED_TP", "Code42 Security Alert Resolved")
+    let id = args.required("id")?.to_string();
+    Ok(change_state(client, &[id], "CLOSED_TP", "Code42 Security Alert Resolved")?.remove(0))
 }
 
-fn change_state<H: HttpClient>(client: &Client<H>, id: &str, state: &str, title: &str) -> Result<CommandResult> {
-    match sessions::change_state(client, &[id], state) {
-        Ok(()) => show(client, id, title),
-        Err(Error::NotFound(_)) => Ok(no_results()),
-        Err(e) => Err(e),
+fn change_state<H: HttpClient>(
+    client: &Client<H>,
+    ids: &[String],
+    state: &str,
+    title: &str,
+) -> Result<Vec<CommandResult>> {
+    for batch in ids.chunks(CHANGE_STATE_BATCH) {
+        let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+        match sessions::change_state(client, &batch, state) {
+            Ok(()) => {}
+            // One id the API does not know refuses the whole request: the others, one by one.
+            Err(Error::NotFound(_)) if batch.len() > 1 => {
+                for id in batch {
+                    match sessions::change_state(client, &[id], state) {
+                        Ok(()) | Err(Error::NotFound(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
     }
+    // An alert whose state could not be set because it does not exist is not found here either.
+    show(client, ids, title)
 }
 
-fn show<H: HttpClient>(client: &Client<H>, id: &str, title: &str) -> Result<CommandResult> {
-    let Some(session) = sessions::get(client, id)? else {
-        return Ok(no_results());
-    };
-    let alert = alerts::enrich_one(client, session)?;
-    let context = alerts::context(&alert);
-    let readable = alerts::table(title, std::slice::from_ref(&context));
-    Ok(CommandResult::with_outputs(readable, PREFIX, Some(KEY), json!([context])).raw(alert.details.into()))
+/// One result per id: the alert, or the reference's "No results found".
+fn show<H: HttpClient>(client: &Client<H>, ids: &[String], title: &str) -> Result<Vec<CommandResult>> {
+    let sessions = sessions::get_many(client, ids)?;
+    let found: Vec<Value> = sessions.iter().flatten().cloned().collect();
+    let mut lookups = Lookups::default();
+    lookups.load(client, &found, vec![])?;
+    Ok(sessions
+        .into_iter()
+        .map(|session| match session {
+            None => no_results(),
+            Some(session) => {
+                let alert = alerts::enrich(client.settings(), session, &lookups);
+                let context = alerts::context(&alert);
+                let readable = alerts::table(title, std::slice::from_ref(&context));
+                CommandResult::with_outputs(readable, PREFIX, Some(KEY), json!([context])).raw(alert.details.into())
+            }
+        })
+        .collect())
 }
 
 /// What the reference answers for an alert that does not exist.
 fn no_results() -> CommandResult {
     CommandResult::with_outputs("No results found".into(), PREFIX, Some(KEY), json!({"Results": []})).raw(json!({}))
+}
+
+/// Alert sessions matching the filters, newest first, filled in as code42-alert-get fills them.
+pub fn search<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
+    let limit = args.count("limit")?.unwrap_or(50);
+    let severities: Vec<Severity> =
+        args.list("severity").iter().map(|s| Severity::from_filter("severity", s)).collect::<Result<_>>()?;
+    let (start, end) = (args.instant("start_time", now_ms)?, args.instant("end_time", now_ms)?);
+    if let (Some(start), Some(end)) = (start, end)
+        && start >= end
+    {
+        return Err(Error::invalid_arg("end_time", "end_time must be later than start_time"));
+    }
+    let mut call = Call::get("/v1/sessions").query("has_alerts", "true");
+    if let Some(username) = args.get("username") {
+        call = call.query("actor_id", actors::id_of(&actors::by_name(client, username)?)?);
+    }
+    if let Some(start) = start {
+        call = call.query("on_or_after", start);
+    }
+    if let Some(end) = end {
+        call = call.query("before", end);
+    }
+    for state in args.list("state") {
+        call = call.query("state", state);
+    }
+    for severity in severities {
+        call = call.query("severity", severity.api_value());
+    }
+    for rule in args.list("rule_id") {
+        call = call.query("rule_id", rule);
+    }
+    for id in watchlist_ids(client, &args.list("watchlist"))? {
+        call = call.query("watchlist_id", id);
+    }
+    for indicator in args.list("risk_indicators") {
+        call = call.query("risk_indicators", indicator);
+    }
+    let listed = pages::up_to(client, &call, &SESSION_PAGES, limit)?;
+    let mut lookups = Lookups::default();
+    lookups.load(client, &listed.items, vec![])?;
+    let alerts: Vec<alerts::Alert> =
+        listed.items.iter().map(|s| alerts::enrich(client.settings(), s.clone(), &lookups)).collect();
+    let contexts: Vec<Value> = alerts.iter().map(alerts::context).collect();
+    let readable = alerts::table("Code42 Security Alerts", &contexts) + &listed.more_note();
+    let raw = alerts.into_iter().map(|a| Value::Object(a.details)).collect();
+    Ok(CommandResult::with_outputs(readable, PREFIX, Some(KEY), Value::Array(contexts)).raw(Value::Array(raw)))
+}
+
+/// The ids of watchlists given as ids, types or custom titles; the list of watchlists is read
+/// once, and only when a type or title needs it.
+fn watchlist_ids<H: HttpClient>(client: &Client<H>, given: &[String]) -> Result<Vec<String>> {
+    let mut first_page = None;
+    given
+        .iter()
+        .map(|w| {
+            if watchlists::is_uuid(w) {
+                return Ok(w.clone());
+            }
+            if first_page.is_none() {
+                first_page = Some(client.json::<Value>(watchlists::first_page_call())?);
+            }
+            watchlists::resolve_in(first_page.as_ref().expect("read above"), w)
+                .map_err(|e| Error::invalid_arg("watchlist", e))
+        })
+        .collect()
+}
+
+/// A note on an alert session. Not retried after a 5xx: a second try could add it twice.
+pub fn add_note<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let (id, note) = (args.required("id")?, args.required("note")?);
+    sessions::add_note(client, id, note).map_err(|e| not_found_as(e, id))?;
+    Ok(CommandResult { readable: format!("Note added to alert {id}."), ..Default::default() })
+}
+
+/// The file events of an alert session, shaped as code42-file-events-search's.
+pub fn file_events<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let id = args.required("id")?;
+    let limit = args.count("limit")?.unwrap_or(50);
+    let response = client.send(sessions::events_call(id)).map_err(|e| not_found_as(e, id))?;
+    let answer = sessions::events_answer(id, &response)?;
+    let mut events: Vec<Value> = serde_json::from_str(answer.json).map_err(|e| Error::Upstream {
+        status: response.status,
+        message: format!("Code42 sent the events of session {id} that could not be read: {e}"),
+    })?;
+    let total = answer.total.max(events.len() as u64);
+    events.truncate(limit);
+    let shown = pages::Listed { more: total > events.len() as u64, total: Some(total), items: events };
+    let readable = event_table::render(&shown.items) + &shown.more_note();
+    Ok(CommandResult::with_outputs(readable, "Code42.FileEvents", None, Value::Array(shown.items)))
+}
+
+/// A 404 about an alert as the sentence users read.
+fn not_found_as(error: Error, id: &str) -> Error {
+    match error {
+        Error::NotFound(_) => Error::NotFound(format!("No alert found with ID {id}.")),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +276,47 @@ mod tests {
         server.on(Method::Post, "/v1/sessions/change-state", 404, json!({}));
         let result = run(&server, "code42-alert-update", &[("id", "nope"), ("state", "CLOSED_FP")]).unwrap();
         assert_eq!(result.readable, "No results found");
+    }
+
+    #[test]
+    fn alert_update_of_several_ids_sends_a_hundred_per_request_and_answers_each() {
+        let server = session_server();
+        server.on(Method::Post, "/v1/sessions/change-state", 200, json!({}));
+        let ids: Vec<String> = std::iter::once("sessionid-abc-1".to_string()).chain((1..150).map(|n| format!("s{n}"))).collect();
+        let args = vec![("id".to_string(), ids.join(",")), ("state".to_string(), "CLOSED_FP".to_string())];
+        let client = client(&server);
+        let results = crate::commands::execute(&client, "code42-alert-update", args, &Default::default(), 0).unwrap();
+        assert_eq!(results.len(), 150);
+        assert_eq!(results[0].outputs, Some(json!([expected_context()])));
+        assert!(results[1..].iter().all(|r| r.readable == "No results found"));
+        let bodies: Vec<Value> = server
+            .requests()
+            .iter()
+            .filter(|r| r.url.ends_with("/change-state"))
+            .map(|r| serde_json::from_slice(r.body.as_ref().unwrap()).unwrap())
+            .collect();
+        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies[0]["ids"].as_array().unwrap().len(), 100);
+        assert_eq!(bodies[1]["ids"].as_array().unwrap().len(), 50);
+        assert_eq!(bodies[1]["ids"][49], "s149");
+    }
+
+    #[test]
+    fn a_note_longer_than_the_api_takes_is_refused_before_any_request() {
+        let server = session_server();
+        let err = run(&server, "code42-alert-add-note", &[("id", "x"), ("note", &"n".repeat(2001))]).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == "note"), "{err:?}");
+        assert!(server.requests().is_empty());
+    }
+
+    #[test]
+    fn alert_search_refuses_unknown_severities_and_states_before_any_request() {
+        let server = session_server();
+        for (arg, value) in [("severity", "severe"), ("state", "DONE"), ("start_time", "soon"), ("limit", "0")] {
+            let err = run(&server, "code42-alert-search", &[(arg, value)]).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument { ref name, .. } if name == arg), "{arg}: {err:?}");
+        }
+        assert!(server.requests().is_empty());
     }
 
     #[test]

@@ -63,10 +63,7 @@ fn context_events(invocation: &Invocation) -> Vec<Value> {
 /// `results` is the most events returned (product-decisions §3), across as many pages as needed.
 pub fn search<H: HttpClient>(client: &Client<H>, args: &Args, invocation: &Invocation) -> Result<CommandResult> {
     let add_to_context = args.boolean("add-to-context")?.unwrap_or(false);
-    let results = args.integer("results")?.unwrap_or(50);
-    let limit = usize::try_from(results).ok().filter(|n| *n >= 1).ok_or_else(|| {
-        Error::invalid_arg("results", format!("Invalid number: \"results\"=\"{results}\"; expected at least 1"))
-    })?;
+    let limit = args.count("results")?.unwrap_or(50);
     let query = build_query(args)?;
     let events = file_events::search(client, query, limit)?;
     let readable = event_table::render(&events);

@@ -1,7 +1,9 @@
-//! code42-legalhold-add-user and code42-legalhold-remove-user (code42-reference.md §7).
+//! code42-legalhold-add-user and code42-legalhold-remove-user (code42-reference.md §7), and
+//! code42-legalhold-matters-list.
 
-use super::CommandResult;
-use crate::api::{Client, legal_hold, users};
+use super::{CommandResult, listed_result};
+use crate::api::pages::{self, Paging};
+use crate::api::{Call, Client, legal_hold, users};
 use crate::args::Args;
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -14,6 +16,25 @@ const HEADERS: &[&str] = &["MatterID", "MatterName", "UserID", "Username"];
 fn result(title: &str, outputs: Value, raw: Value) -> CommandResult {
     let readable = Table { title, headers: Some(HEADERS), ..Default::default() }.render(std::slice::from_ref(&outputs));
     CommandResult::with_outputs(readable, PREFIX, Some("MatterID"), outputs).raw(raw)
+}
+
+/// `GET /v1/legal-hold/matters`: pages from 1, no total.
+const MATTER_PAGES: Paging =
+    Paging { page: "page", first: 1, size: "pageSize", max_size: 100, items: "matters", total: None };
+const MATTER_HEADERS: &[&str] = &["MatterId", "Name", "Description", "Active", "CreationDate"];
+
+/// Legal hold matters, filtered by name (contains) and active.
+pub fn matters<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let limit = args.count("limit")?.unwrap_or(50);
+    let mut call = Call::get("/v1/legal-hold/matters");
+    if let Some(name) = args.get("name") {
+        call = call.query("name", name);
+    }
+    if let Some(active) = args.boolean("active")? {
+        call = call.query("active", active);
+    }
+    let listed = pages::up_to(client, &call, &MATTER_PAGES, limit)?;
+    Ok(listed_result(listed, "Code42 Legal Hold Matters", MATTER_HEADERS, "Code42.LegalHoldMatter", Some("MatterId")))
 }
 
 pub fn add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {

@@ -15,6 +15,7 @@ use crate::args::Args;
 use crate::error::{Error, Result};
 use crate::fetch::add_mirror_fields;
 use crate::http::HttpClient;
+use crate::manifest::MAX_NOTE_CHARS;
 use crate::markdown::Table;
 use crate::pytime;
 use serde_json::{Map, Value, json};
@@ -22,36 +23,15 @@ use sessions::SessionQuery;
 
 /// The incident type whose fields can be mirrored out.
 pub const INCIDENT_TYPE: &str = "Code42 Security Alert";
-/// The longest note Code42 takes; longer entries are split.
-const MAX_NOTE_CHARS: usize = 2000;
 /// XSOAR's entry types and incident statuses.
 const NOTE_ENTRY: u8 = 1;
 const STATUS_ACTIVE: i64 = 1;
 const STATUS_DONE: i64 = 2;
 
-/// `lastUpdate`: ISO 8601 (with or without an offset; UTC when none), or epoch milliseconds.
-fn time_arg(args: &Args, name: &str) -> Result<i64> {
-    let text = args.required(name)?.trim();
-    if let Ok(ms) = text.parse::<i64>() {
-        return Ok(ms);
-    }
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(t.timestamp_millis());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d"] {
-        let parsed = chrono::NaiveDateTime::parse_from_str(text, format)
-            .or_else(|_| chrono::NaiveDate::parse_from_str(text, format).map(|d| d.and_time(chrono::NaiveTime::MIN)));
-        if let Ok(t) = parsed {
-            return Ok(t.and_utc().timestamp_millis());
-        }
-    }
-    Err(Error::invalid_arg(name, format!("Invalid {name} '{text}': expected an ISO 8601 time or epoch milliseconds")))
-}
-
 /// The ids of the alert sessions changed after `lastUpdate`, among those begun within
 /// `mirror_window`; every page is read, and each id is given once.
 pub fn modified<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Result<CommandResult> {
-    let since = time_arg(args, "lastUpdate")?;
+    let since = args.time("lastUpdate")?.ok_or_else(|| Error::missing_arg("lastUpdate"))?;
     let query = SessionQuery {
         on_or_after: Some(now_ms - client.settings().mirror_window.millis()),
         has_alerts: true,
@@ -107,7 +87,7 @@ fn session<H: HttpClient>(client: &Client<H>, id: &str) -> Result<Value> {
 /// on) or reopening.
 pub fn remote_data<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let id = args.required("id")?;
-    let since = time_arg(args, "lastUpdate")?;
+    let since = args.time("lastUpdate")?.ok_or_else(|| Error::missing_arg("lastUpdate"))?;
     let session = session(client, id)?;
     let settings = client.settings();
     let mut entries = Vec::new();

@@ -1,5 +1,6 @@
 //! Commands: argument checks against the manifest, then one module per command family.
 
+mod actors;
 mod alerts;
 mod downloads;
 mod employees;
@@ -11,6 +12,7 @@ mod users;
 mod watchlists;
 
 use crate::api::Client;
+use crate::api::pages::Listed;
 use crate::args::Args;
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -70,6 +72,32 @@ pub fn results_table(outputs: &Value) -> String {
     Table { title: "Results", ..Default::default() }.render(&rows)
 }
 
+/// An API object as context: its keys with the first letter upper-cased (`createdAt` →
+/// `CreatedAt`), values as the API sent them.
+pub fn api_context(object: &Value) -> Value {
+    match object {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(key, value)| {
+                    let mut chars = key.chars();
+                    let upper = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+                    (upper, value.clone())
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A list read from the API as a result: each item as [`api_context`] under `prefix`, a table
+/// of `headers`, and a line when more exist than were read.
+pub fn listed_result(listed: Listed, title: &str, headers: &[&str], prefix: &str, key: Option<&str>) -> CommandResult {
+    let outputs: Vec<Value> = listed.items.iter().map(api_context).collect();
+    let readable = Table { title, headers: Some(headers), ..Default::default() }.render(&outputs) + &listed.more_note();
+    CommandResult::with_outputs(readable, prefix, key, Value::Array(outputs)).raw(Value::Array(listed.items))
+}
+
 /// Runs `command` (a name or alias) with its raw `name=value` arguments at time `now_ms`.
 pub fn execute<H: HttpClient>(
     client: &Client<H>,
@@ -84,8 +112,12 @@ pub fn execute<H: HttpClient>(
     let args = Args::validate(spec, raw_args)?;
     let result = match spec.name {
         "code42-alert-get" => alerts::get(client, &args)?,
-        "code42-alert-update" => alerts::update(client, &args)?,
+        // One result per alert.
+        "code42-alert-update" => return alerts::update(client, &args),
         "code42-alert-resolve" => alerts::resolve(client, &args)?,
+        "code42-alert-search" => alerts::search(client, &args, now_ms)?,
+        "code42-alert-add-note" => alerts::add_note(client, &args)?,
+        "code42-alert-file-events" => alerts::file_events(client, &args)?,
         "code42-file-events-search" => file_events::search(client, &args, invocation)?,
         "code42-file-events-table" => file_events::table(&args, invocation)?,
         "code42-departingemployee-add" => employees::departing_add(client, &args)?,
@@ -105,12 +137,17 @@ pub fn execute<H: HttpClient>(
         "code42-user-reactivate" => users::set_active(client, &args, true)?,
         "code42-legalhold-add-user" => legal_hold::add(client, &args)?,
         "code42-legalhold-remove-user" => legal_hold::remove(client, &args)?,
+        "code42-legalhold-matters-list" => legal_hold::matters(client, &args)?,
         "code42-download-file" => downloads::by_hash(client, &args)?,
         "code42-download-file-by-xfc-id" => downloads::by_xfc_id(client, &args)?,
         "code42-watchlists-list" => watchlists::list(client)?,
         "code42-watchlists-add-user" => watchlists::change_user(client, &args, true)?,
         "code42-watchlists-remove-user" => watchlists::change_user(client, &args, false)?,
         "code42-watchlists-list-included-users" => watchlists::included_users(client, &args)?,
+        "code42-watchlist-create" => watchlists::create(client, &args)?,
+        "code42-watchlist-delete" => watchlists::delete(client, &args)?,
+        "code42-actor-get" => actors::get(client, &args)?,
+        "code42-users-list" => users::list(client, &args)?,
         "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
         "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
         "get-modified-remote-data" => mirroring::modified(client, &args, now_ms)?,

@@ -1,7 +1,8 @@
 //! code42-user-create, -block, -unblock (console API) and -deactivate, -reactivate (gateway).
 
-use super::CommandResult;
-use crate::api::{Client, console, users};
+use super::{CommandResult, listed_result};
+use crate::api::pages::{self, Paging};
+use crate::api::{Call, Client, console, users};
 use crate::args::Args;
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -9,6 +10,26 @@ use crate::markdown::Table;
 use serde_json::{Value, json};
 
 const PREFIX: &str = "Code42.User";
+/// `GET /v1/users`: pages from 1, with a total.
+const USER_PAGES: Paging =
+    Paging { page: "page", first: 1, size: "pageSize", max_size: 100, items: "users", total: Some("totalCount") };
+const LIST_HEADERS: &[&str] = &["UserId", "Username", "FirstName", "LastName", "OrgName", "Active", "Blocked"];
+
+/// Users of the tenant, filtered by username, active and blocked.
+pub fn list<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let limit = args.count("limit")?.unwrap_or(50);
+    let mut call = Call::get("/v1/users");
+    if let Some(username) = args.get("username") {
+        call = call.query("username", username);
+    }
+    for flag in ["active", "blocked"] {
+        if let Some(value) = args.boolean(flag)? {
+            call = call.query(flag, value);
+        }
+    }
+    let listed = pages::up_to(client, &call, &USER_PAGES, limit)?;
+    Ok(listed_result(listed, "Code42 Users", LIST_HEADERS, PREFIX, Some("UserId")))
+}
 
 fn user_id_result(title: &str, id: Value) -> CommandResult {
     let outputs = json!({"UserID": id});

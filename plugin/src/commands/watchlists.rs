@@ -3,7 +3,7 @@
 use super::{CommandResult, results_table};
 use crate::api::{Client, actors, watchlists};
 use crate::args::Args;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::markdown::Table;
 use crate::pytime;
@@ -17,21 +17,48 @@ fn included_count(watchlist: &Value) -> i64 {
         .unwrap_or(0)
 }
 
-/// Both the seed's keys and the reference code's keys, so playbooks of either kind work.
-pub fn list<H: HttpClient>(client: &Client<H>) -> Result<CommandResult> {
-    let outputs: Vec<Value> = watchlists::list(client)?
-        .iter()
-        .map(|w| {
-            let (id, kind, count) = (w.get("watchlistId").cloned(), w.get("listType").cloned(), included_count(w));
-            json!({
-                "WatchlistID": id, "WatchlistType": kind, "IncludedUsersCount": count,
-                "Id": id, "ListType": kind, "IncludedUserCount": count,
-            })
-        })
-        .collect();
+/// A watchlist with both the seed's keys and the reference code's keys, so playbooks of
+/// either kind work.
+fn context(watchlist: &Value) -> Value {
+    let (id, kind) = (watchlist.get("watchlistId").cloned(), watchlist.get("listType").cloned());
+    let count = included_count(watchlist);
+    json!({
+        "WatchlistID": id, "WatchlistType": kind, "IncludedUsersCount": count,
+        "Id": id, "ListType": kind, "IncludedUserCount": count,
+    })
+}
+
+fn watchlists_result(title: &str, outputs: Vec<Value>, raw: Value) -> CommandResult {
     let headers: &[&str] = &["IncludedUsersCount", "WatchlistID", "WatchlistType"];
-    let readable = Table { title: "Watchlists", headers: Some(headers), ..Default::default() }.render(&outputs);
-    Ok(CommandResult::with_outputs(readable, "Code42.Watchlists", Some("WatchlistID"), Value::Array(outputs)))
+    let readable = Table { title, headers: Some(headers), ..Default::default() }.render(&outputs);
+    CommandResult::with_outputs(readable, "Code42.Watchlists", Some("WatchlistID"), Value::Array(outputs)).raw(raw)
+}
+
+pub fn list<H: HttpClient>(client: &Client<H>) -> Result<CommandResult> {
+    let outputs: Vec<Value> = watchlists::list(client)?.iter().map(context).collect();
+    let raw = Value::Array(outputs.clone());
+    Ok(watchlists_result("Watchlists", outputs, raw))
+}
+
+/// A new watchlist of a type; a CUSTOM one needs a title.
+pub fn create<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let (kind, title) = (args.required("type")?, args.get("title"));
+    if kind == "CUSTOM" && title.is_none() {
+        return Err(Error::invalid_arg("title", "A CUSTOM watchlist needs a title"));
+    }
+    let created = watchlists::create(client, kind, title, args.get("description"))?;
+    Ok(watchlists_result("Watchlist Created", vec![context(&created)], created))
+}
+
+/// Deletes a watchlist given by id, type or custom title.
+pub fn delete<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
+    let watchlist = args.required("watchlist")?;
+    let id = watchlists::resolve(client, watchlist)?;
+    watchlists::delete(client, &id).map_err(|e| match e {
+        Error::NotFound(_) => Error::NotFound(format!("No watchlist found with ID {id}.")),
+        other => other,
+    })?;
+    Ok(CommandResult { readable: format!("Watchlist {watchlist} deleted."), ..Default::default() })
 }
 
 /// Adds or removes the user's actor; the outputs echo the arguments as the reference does.

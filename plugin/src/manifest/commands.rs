@@ -130,6 +130,33 @@ pub const RISK_TAG_NAMES: &[&str] = RISK_TAGS;
 /// The reference's declaration of risk tags: comma-separated text, not an array.
 const RISK_TAGS_ARG: ArgSpec = arg("risktags", "Comma-separated risk tags.").values(RISK_TAGS).comma_list();
 pub const ALERT_STATES: &[&str] = &["OPEN", "CLOSED_TP", "CLOSED_FP", "CLOSED_TP_BENIGN"];
+/// Every state a session can be in (the search filter's values).
+const SESSION_STATES: &[&str] =
+    &["OPEN", "IN_PROGRESS", "CLOSED", "CLOSED_TP", "CLOSED_TP_BENIGN", "CLOSED_FP", "OPEN_NEW_DATA"];
+/// The longest note Code42 takes on a session.
+pub const MAX_NOTE_CHARS: usize = 2000;
+const TRUE_FALSE: &[&str] = &["true", "false"];
+const WATCHLIST_TYPES: &[&str] = &[
+    "DEPARTING_EMPLOYEE",
+    "NEW_EMPLOYEE",
+    "HIGH_IMPACT_EMPLOYEE",
+    "ELEVATED_ACCESS_PRIVILEGES",
+    "PERFORMANCE_CONCERNS",
+    "FLIGHT_RISK",
+    "CONTRACT_EMPLOYEE",
+    "POOR_SECURITY_PRACTICES",
+    "SUSPICIOUS_SYSTEM_ACTIVITY",
+    "CUSTOM",
+];
+/// Watchlists with the seed's keys and the reference code's keys (see code42-watchlists-list).
+const WATCHLIST_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.Watchlists.ListType", "String", "The watchlist type."),
+    out("Code42.Watchlists.Id", "String", "The watchlist ID."),
+    out("Code42.Watchlists.IncludedUserCount", "Integer", "The number of included users."),
+    out("Code42.Watchlists.WatchlistType", "String", "The watchlist type."),
+    out("Code42.Watchlists.WatchlistID", "String", "The watchlist ID."),
+    out("Code42.Watchlists.IncludedUsersCount", "Number", "The number of included users."),
+];
 
 pub static COMMANDS: &[CommandSpec] = &[
     command(
@@ -150,12 +177,45 @@ pub static COMMANDS: &[CommandSpec] = &[
         "code42-alert-update",
         "Set the state of a Code42 Security alert.",
         &[
-            arg("id", "The alert ID to update.").required(),
+            arg("id", "The alert ID to update, or several comma-separated.").required().comma_list(),
             arg("state", "The new state.").required().values(ALERT_STATES),
         ],
         ALERT_OUTPUTS,
     )
     .writes(),
+    command(
+        "code42-alert-search",
+        "Search alert sessions (those with alerts) by user, time, state, severity, rule, watchlist and risk indicator.",
+        &[
+            arg("username", "Only the sessions of this user (actor)."),
+            arg("start_time", "Sessions begun at or after this time: `3 days` (ago) or ISO 8601."),
+            arg("end_time", "Sessions begun before this time: `1 hour` (ago) or ISO 8601."),
+            arg("state", "Comma-separated session states.").values(SESSION_STATES).comma_list(),
+            arg("severity", "Comma-separated severities: NO_RISK, LOW, MODERATE, HIGH, CRITICAL (any case).").comma_list(),
+            arg("rule_id", "Comma-separated alert rule IDs.").comma_list(),
+            arg("watchlist", "Comma-separated watchlists: IDs, types (e.g. DEPARTING_EMPLOYEE) or custom titles.")
+                .comma_list(),
+            arg("risk_indicators", "Comma-separated risk indicator names.").comma_list(),
+            arg("limit", "The most sessions to return.").default("50"),
+        ],
+        ALERT_OUTPUTS,
+    ),
+    command(
+        "code42-alert-add-note",
+        "Add a note to an alert session.",
+        &[
+            arg("id", "The alert (session) ID.").required(),
+            arg("note", "The note, at most 2,000 characters.").required().at_most(MAX_NOTE_CHARS),
+        ],
+        &[],
+    )
+    .writes(),
+    command(
+        "code42-alert-file-events",
+        "The file events behind an alert session.",
+        &[arg("id", "The alert (session) ID.").required(), arg("limit", "The most events to return.").default("50")],
+        FILE_EVENT_OUTPUTS,
+    ),
     command(
         "code42-file-events-search",
         "Search Code42 file events by hash, username, hostname and risk score, or by a V2 query in JSON.",
@@ -289,6 +349,24 @@ pub static COMMANDS: &[CommandSpec] = &[
     )
     .writes(),
     command(
+        "code42-legalhold-matters-list",
+        "List legal hold matters.",
+        &[
+            arg("name", "Only matters whose name contains this text."),
+            arg("active", "Only active (true) or inactive (false) matters.").values(TRUE_FALSE),
+            arg("limit", "The most matters to return.").default("50"),
+        ],
+        &[
+            out("Code42.LegalHoldMatter.MatterId", "String", "The matter ID."),
+            out("Code42.LegalHoldMatter.Name", "String", "The matter name."),
+            out("Code42.LegalHoldMatter.Description", "String", "The matter description."),
+            out("Code42.LegalHoldMatter.Active", "Boolean", "Whether the matter is active."),
+            out("Code42.LegalHoldMatter.CreationDate", "Date", "When the matter was created."),
+            out("Code42.LegalHoldMatter.PolicyId", "String", "The preservation policy of the matter."),
+            out("Code42.LegalHoldMatter.Creator", "Unknown", "Who created the matter."),
+        ],
+    ),
+    command(
         "code42-download-file",
         "Download a file by its MD5 or SHA256 hash.",
         &[
@@ -310,14 +388,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         "code42-watchlists-list",
         "List the watchlists of the tenant.",
         &[],
-        &[
-            out("Code42.Watchlists.ListType", "String", "The watchlist type."),
-            out("Code42.Watchlists.Id", "String", "The watchlist ID."),
-            out("Code42.Watchlists.IncludedUserCount", "Integer", "The number of included users."),
-            out("Code42.Watchlists.WatchlistType", "String", "The watchlist type."),
-            out("Code42.Watchlists.WatchlistID", "String", "The watchlist ID."),
-            out("Code42.Watchlists.IncludedUsersCount", "Number", "The number of included users."),
-        ],
+        WATCHLIST_OUTPUTS,
     ),
     command(
         "code42-watchlists-add-user",
@@ -349,6 +420,62 @@ pub static COMMANDS: &[CommandSpec] = &[
             out("Code42.WatchlistUsers.WatchlistID", "String", "The watchlist ID."),
             out("Code42.WatchlistUsers.Username", "String", "The username."),
             out("Code42.WatchlistUsers.AddedTime", "Datetime", "When the user was added."),
+        ],
+    ),
+    command(
+        "code42-watchlist-create",
+        "Create a watchlist of a type; a CUSTOM watchlist needs a title.",
+        &[
+            arg("type", "The watchlist type.").required().values(WATCHLIST_TYPES),
+            arg("title", "The title (CUSTOM watchlists), at most 50 characters.").at_most(50),
+            arg("description", "The description, at most 250 characters.").at_most(250),
+        ],
+        WATCHLIST_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-watchlist-delete",
+        "Delete a watchlist.",
+        &[arg("watchlist", "The watchlist ID, type (e.g. DEPARTING_EMPLOYEE) or title of a custom watchlist.").required()],
+        &[],
+    )
+    .writes(),
+    command(
+        "code42-actor-get",
+        "Get an actor (a person behind file events) by username or actor ID.",
+        &[arg("username", "The actor's username (email)."), arg("actor_id", "The actor ID.")],
+        &[
+            out("Code42.Actor.ActorId", "String", "The actor ID."),
+            out("Code42.Actor.Name", "String", "The actor's name (username)."),
+            out("Code42.Actor.Active", "Boolean", "Whether the actor is active."),
+            out("Code42.Actor.AlternateNames", "Unknown", "Other names of the actor."),
+            out("Code42.Actor.Department", "String", "The actor's department."),
+            out("Code42.Actor.Title", "String", "The actor's job title."),
+            out("Code42.Actor.ManagerActorId", "String", "The actor ID of the actor's manager."),
+            out("Code42.Actor.StartDate", "String", "The actor's start date."),
+            out("Code42.Actor.EndDate", "String", "The actor's end date."),
+            out("Code42.Actor.Notes", "String", "Notes on the actor."),
+            out("Code42.Actor.ParentActorId", "String", "The actor ID of the parent actor."),
+        ],
+    ),
+    command(
+        "code42-users-list",
+        "List Code42 users.",
+        &[
+            arg("username", "Only the user of this username."),
+            arg("active", "Only active (true) or deactivated (false) users.").values(TRUE_FALSE),
+            arg("blocked", "Only blocked (true) or unblocked (false) users.").values(TRUE_FALSE),
+            arg("limit", "The most users to return.").default("50"),
+        ],
+        &[
+            out("Code42.User.UserId", "String", "The user ID."),
+            out("Code42.User.Username", "String", "The username."),
+            out("Code42.User.FirstName", "String", "The user's first name."),
+            out("Code42.User.LastName", "String", "The user's last name."),
+            out("Code42.User.OrgName", "String", "The user's organization."),
+            out("Code42.User.Active", "Boolean", "Whether the user is active."),
+            out("Code42.User.Blocked", "Boolean", "Whether the user is blocked."),
+            out("Code42.User.CreationDate", "Date", "When the user was created."),
         ],
     ),
     command(

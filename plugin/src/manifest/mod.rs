@@ -9,7 +9,7 @@
 mod commands;
 mod params;
 
-pub use commands::{ALERT_STATES, COMMANDS, RISK_TAG_NAMES};
+pub use commands::{ALERT_STATES, COMMANDS, MAX_NOTE_CHARS, RISK_TAG_NAMES};
 pub use params::PARAMS;
 
 /// How a parameter's value is entered.
@@ -85,6 +85,9 @@ pub struct ArgSpec {
     pub list: bool,
     /// The command's default argument (XSOAR `default`).
     pub default_arg: bool,
+    /// The longest value the API accepts, in characters; longer ones are refused before any
+    /// request.
+    pub max_chars: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -124,6 +127,7 @@ const fn arg(name: &'static str, description: &'static str) -> ArgSpec {
         is_array: false,
         list: false,
         default_arg: false,
+        max_chars: None,
     }
 }
 
@@ -143,6 +147,9 @@ impl ArgSpec {
     }
     const fn default_arg(self) -> Self {
         ArgSpec { default_arg: true, ..self }
+    }
+    const fn at_most(self, chars: usize) -> Self {
+        ArgSpec { max_chars: Some(chars), ..self }
     }
 }
 
@@ -257,7 +264,15 @@ mod tests {
                 assert!(seen.insert(*n), "{n} twice");
             }
         }
-        assert_eq!(COMMANDS.len(), 34);
+        assert_eq!(COMMANDS.len(), 42);
+    }
+
+    #[test]
+    fn the_readme_lists_every_command() {
+        let readme = include_str!("../../../README.md");
+        for c in COMMANDS.iter().filter(|c| c.name.starts_with("code42-")) {
+            assert!(readme.contains(&format!("| `{}`", c.name)), "README.md's command tables lack {}", c.name);
+        }
     }
 
     #[test]

@@ -66,6 +66,13 @@ pub async fn run(
     instance.execute(command, &args, &Invocation { incident_json: None, context_json: None }).await
 }
 
+/// Runs a command that answers one result, and returns it; any error fails the test.
+pub async fn one(instance: &mut PluginInstance, command: &str, args: &[(&str, &str)]) -> CommandResult {
+    let mut results = run(instance, command, args).await.unwrap_or_else(|e| panic!("{command}: {e}"));
+    assert_eq!(results.len(), 1, "{command} answers one result");
+    results.remove(0)
+}
+
 /// The outputs of a result, parsed.
 pub fn outputs(result: &CommandResult) -> Value {
     serde_json::from_str(result.outputs_json.as_deref().expect("the result has outputs")).unwrap()

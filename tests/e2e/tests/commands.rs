@@ -2,7 +2,7 @@
 //! the simulator's own data, writes read back from its state.
 
 use e2e::*;
-use host_runner::bindings::{Arg, CommandResult, Invocation};
+use host_runner::bindings::{Arg, Invocation};
 use incydr_sim::{SimConfig, Simulator};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -11,12 +11,6 @@ async fn setup() -> (Simulator, host_runner::PluginInstance) {
     let sim = simulator(SimConfig::default()).await;
     let instance = instance(&sim).await;
     (sim, instance)
-}
-
-async fn one(instance: &mut host_runner::PluginInstance, command: &str, args: &[(&str, &str)]) -> CommandResult {
-    let mut results = run(instance, command, args).await.unwrap_or_else(|e| panic!("{command}: {e}"));
-    assert_eq!(results.len(), 1);
-    results.remove(0)
 }
 
 fn list_members(sim: &Simulator, list_type: &str) -> BTreeSet<String> {

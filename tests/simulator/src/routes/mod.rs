@@ -49,7 +49,7 @@ pub(crate) fn gateway(shared: Arc<Shared>) -> Router {
         .route("/v1/legal-hold/matters/{id}/custodians", post(legal_hold::add_custodian).get(legal_hold::custodians))
         .route("/v1/legal-hold/matters/{id}/custodians/remove", post(legal_hold::remove_custodian))
         .route("/v2/watchlists", get(watchlists::list).post(watchlists::create))
-        .route("/v2/watchlists/{id}", get(watchlists::get))
+        .route("/v2/watchlists/{id}", get(watchlists::get).delete(watchlists::delete))
         .route("/v2/watchlists/{id}/members", get(watchlists::members))
         .route("/v2/watchlists/{id}/included-actors", get(watchlists::included_actors))
         .route("/v2/watchlists/{id}/included-actors/add", post(watchlists::add_actors))

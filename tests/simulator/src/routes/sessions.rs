@@ -6,14 +6,14 @@ use crate::lock_shared;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 pub(crate) const STATES: &[&str] =
     &["OPEN", "IN_PROGRESS", "CLOSED", "CLOSED_TP", "CLOSED_TP_BENIGN", "CLOSED_FP", "OPEN_NEW_DATA"];
 
 pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
     let p = Params::parse(query.as_deref());
-    let size = match p.number("page_size", 50, 1, 500) {
+    let size = match p.number("page_size", 50, 1, 50) {
         Ok(n) => n,
         Err(r) => return r,
     };
@@ -37,8 +37,19 @@ pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> 
     let severities: Result<Vec<i64>, _> = p.all("severity").iter().map(|s| s.parse::<i64>()).collect();
     let Ok(severities) = severities else { return bad_request("severity must be an integer from 0 to 4") };
     let actor = p.get("actor_id");
+    let (rules, watchlists, indicators) = (p.all("rule_id"), p.all("watchlist_id"), p.all("risk_indicators"));
 
     let tenant = lock_shared(&shared.tenant);
+    // A watchlist filter keeps the sessions of the actors on any of the watchlists.
+    let watched: Vec<&str> = tenant
+        .watchlists
+        .iter()
+        .filter(|w| watchlists.contains(&w.watchlist_id.as_str()))
+        .flat_map(|w| w.included.iter().map(|m| m.actor_id.as_str()))
+        .collect();
+    let any_of = |items: &[Value], key: &str, wanted: &[&str]| {
+        wanted.is_empty() || items.iter().any(|i| i.get(key).and_then(Value::as_str).is_some_and(|v| wanted.contains(&v)))
+    };
     let mut matching: Vec<&crate::tenant::Session> = tenant
         .sessions
         .iter()
@@ -48,6 +59,9 @@ pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> 
         .filter(|s| states.is_empty() || states.contains(&s.state()))
         .filter(|s| severities.is_empty() || severities.contains(&s.severity()))
         .filter(|s| actor.is_none_or(|a| s.actor_id == a))
+        .filter(|s| any_of(&s.triggered_alerts, "ruleId", &rules))
+        .filter(|s| watchlists.is_empty() || watched.contains(&s.actor_id.as_str()))
+        .filter(|s| any_of(&s.risk_indicators, "name", &indicators) || any_of(&s.risk_indicators, "id", &indicators))
         .collect();
     let descending = p.get("sort_direction").is_none_or(|d| !d.eq_ignore_ascii_case("asc"));
     match p.get("order_by") {
@@ -111,6 +125,9 @@ pub(crate) struct AddNote {
 pub(crate) async fn add_note(State(shared): AppState, Path(id): Path<String>, body: axum::Json<AddNote>) -> Response {
     if body.note_content.is_empty() {
         return bad_request("noteContent must not be empty");
+    }
+    if body.note_content.chars().count() > 2000 {
+        return bad_request("noteContent must be at most 2000 characters");
     }
     let mut tenant = lock_shared(&shared.tenant);
     match tenant.add_note(&id, &body.note_content, "api-client") {

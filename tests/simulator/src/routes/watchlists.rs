@@ -33,10 +33,31 @@ pub(crate) struct CreateBody {
     description: Option<String>,
 }
 
+/// The watchlist types the API takes.
+const TYPES: &[&str] = &[
+    "CONTRACT_EMPLOYEE",
+    "DEPARTING_EMPLOYEE",
+    "ELEVATED_ACCESS_PRIVILEGES",
+    "FLIGHT_RISK",
+    "HIGH_IMPACT_EMPLOYEE",
+    "NEW_EMPLOYEE",
+    "PERFORMANCE_CONCERNS",
+    "POOR_SECURITY_PRACTICES",
+    "SUSPICIOUS_SYSTEM_ACTIVITY",
+    "CUSTOM",
+];
+
 pub(crate) async fn create(State(shared): AppState, body: axum::Json<CreateBody>) -> Response {
     // The rng before the tenant, the order every caller takes the two locks in.
     let watchlist_id = crate::tenant::uuid(&mut lock_shared(&shared.rng));
     let mut tenant = lock_shared(&shared.tenant);
+    if !TYPES.contains(&body.watchlist_type.as_str()) {
+        return bad_request(&format!("unknown watchlistType '{}'", body.watchlist_type));
+    }
+    let too_long = |text: &Option<String>, max: usize| text.as_deref().is_some_and(|t| t.chars().count() > max);
+    if too_long(&body.title, 50) || too_long(&body.description, 250) {
+        return bad_request("title is at most 50 characters and description at most 250");
+    }
     let custom = body.watchlist_type == "CUSTOM";
     if custom && body.title.as_deref().is_none_or(str::is_empty) {
         return bad_request("a CUSTOM watchlist needs a title");
@@ -54,6 +75,16 @@ pub(crate) async fn create(State(shared): AppState, body: axum::Json<CreateBody>
     let answer = watchlist.to_json(&tenant.tenant_id);
     tenant.watchlists.push(watchlist);
     ok_json(answer)
+}
+
+pub(crate) async fn delete(State(shared): AppState, Path(id): Path<String>) -> Response {
+    let mut tenant = lock_shared(&shared.tenant);
+    let before = tenant.watchlists.len();
+    tenant.watchlists.retain(|w| w.watchlist_id != id);
+    if tenant.watchlists.len() == before {
+        return not_found("watchlist");
+    }
+    ok_json(json!({}))
 }
 
 pub(crate) async fn get(State(shared): AppState, Path(id): Path<String>) -> Response {

@@ -1,0 +1,219 @@
+//! The commands beyond the reference integration (issue 15), through the compiled component
+//! against the simulator: outputs checked against its data, writes read back from its state.
+
+use e2e::*;
+use incydr_sim::faults::Fault;
+use incydr_sim::{SimConfig, Simulator};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+async fn setup(sessions: usize) -> (Simulator, host_runner::PluginInstance) {
+    let sim = simulator(SimConfig { sessions, ..SimConfig::default() }).await;
+    let instance = instance(&sim).await;
+    (sim, instance)
+}
+
+fn ids(outputs: &Value, key: &str) -> BTreeSet<String> {
+    outputs.as_array().unwrap().iter().map(|o| o[key].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_search_finds_the_users_sessions_of_the_given_severities() {
+    let (sim, mut instance) = setup(200).await;
+    let (actor_id, username) = {
+        let tenant = sim.tenant();
+        let s = tenant.sessions.iter().find(|s| !s.triggered_alerts.is_empty()).unwrap();
+        (s.actor_id.clone(), tenant.actor_by_id(&s.actor_id).unwrap().name.clone())
+    };
+    let want: BTreeSet<String> = sim
+        .tenant()
+        .sessions
+        .iter()
+        .filter(|s| s.actor_id == actor_id && !s.triggered_alerts.is_empty() && s.severity() >= 2)
+        .map(|s| s.session_id.clone())
+        .collect();
+    assert!(!want.is_empty());
+    let args = [("username", username.as_str()), ("severity", "moderate,HIGH,Critical"), ("limit", "500")];
+    let r = one(&mut instance, "code42-alert-search", &args).await;
+    let found = outputs(&r);
+    assert_eq!(ids(&found, "ID"), want);
+    assert!(found.as_array().unwrap().iter().all(|a| a["Username"] == username.as_str()), "{found}");
+    assert!(!r.readable_output.contains("Showing"), "everything was shown");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_search_pages_to_the_limit_and_says_more_exist() {
+    let (sim, mut instance) = setup(260).await;
+    let with_alerts = sim.tenant().sessions.iter().filter(|s| !s.triggered_alerts.is_empty()).count();
+    assert!(with_alerts > 120, "{with_alerts}");
+    sim.clear_requests();
+    let r = one(&mut instance, "code42-alert-search", &[("start_time", "60 days"), ("limit", "120")]).await;
+    assert_eq!(outputs(&r).as_array().unwrap().len(), 120);
+    assert!(r.readable_output.contains(&format!("Showing 120 of {with_alerts}")), "{}", r.readable_output);
+    let pages: Vec<String> = sim
+        .requests()
+        .iter()
+        .filter(|q| q.path == "/v1/sessions")
+        .map(|q| q.query.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(pages.len(), 3, "50 + 50 + 20: {pages:?}");
+    assert!(pages.iter().all(|q| q.contains("has_alerts=true") && q.contains("on_or_after=")), "{pages:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_search_by_watchlist_type_keeps_the_sessions_of_its_actors() {
+    let (sim, mut instance) = setup(200).await;
+    let want: BTreeSet<String> = {
+        let tenant = sim.tenant();
+        let members: Vec<&str> = tenant
+            .watchlists
+            .iter()
+            .find(|w| w.list_type == "DEPARTING_EMPLOYEE")
+            .unwrap()
+            .included
+            .iter()
+            .map(|m| m.actor_id.as_str())
+            .collect();
+        tenant
+            .sessions
+            .iter()
+            .filter(|s| members.contains(&s.actor_id.as_str()) && !s.triggered_alerts.is_empty())
+            .map(|s| s.session_id.clone())
+            .collect()
+    };
+    assert!(!want.is_empty());
+    let r = one(&mut instance, "code42-alert-search", &[("watchlist", "DEPARTING_EMPLOYEE"), ("limit", "500")]).await;
+    assert_eq!(ids(&outputs(&r), "ID"), want);
+    let err = run(&mut instance, "code42-alert-search", &[("watchlist", "NO_SUCH_LIST")]).await.unwrap_err();
+    assert!(err.to_string().contains("NO_SUCH_LIST"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_update_sets_the_state_of_several_alerts() {
+    let (sim, mut instance) = setup(40).await;
+    let chosen: Vec<String> = sim.tenant().open_alerts().take(3).map(|s| s.session_id.clone()).collect();
+    let list = format!("{},missing-session", chosen.join(","));
+    let results = run(&mut instance, "code42-alert-update", &[("id", &list), ("state", "CLOSED_FP")]).await.unwrap();
+    assert_eq!(results.len(), 4);
+    for (id, result) in chosen.iter().zip(&results) {
+        assert_eq!(outputs(result)[0]["ID"], id.as_str());
+        assert_eq!(sim.tenant().session(id).unwrap().state(), "CLOSED_FP");
+    }
+    assert_eq!(results[3].readable_output, "No results found");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_add_note_writes_once_and_is_not_retried_after_a_500() {
+    let (sim, mut instance) = setup(40).await;
+    let id = sim.tenant().open_alerts().next().unwrap().session_id.clone();
+    let notes = |sim: &Simulator| sim.tenant().session(&id).unwrap().notes.len();
+    let before = notes(&sim);
+    let r = one(&mut instance, "code42-alert-add-note", &[("id", &id), ("note", "Checked with the user")]).await;
+    assert_eq!(r.readable_output, format!("Note added to alert {id}."));
+    assert_eq!(notes(&sim), before + 1);
+    assert_eq!(sim.tenant().session(&id).unwrap().notes.last().unwrap()["content"], "Checked with the user");
+
+    sim.clear_requests();
+    sim.inject(&format!("/v1/sessions/{id}/add-note"), Fault::status(500), 1);
+    let err = run(&mut instance, "code42-alert-add-note", &[("id", &id), ("note", "again")]).await.unwrap_err();
+    assert!(err.to_string().contains("500"), "{err}");
+    let posts = sim.requests().iter().filter(|q| q.path.ends_with("/add-note")).count();
+    assert_eq!(posts, 1, "a note is not sent twice");
+
+    let err = run(&mut instance, "code42-alert-add-note", &[("id", "nope"), ("note", "x")]).await.unwrap_err();
+    assert_eq!(err.to_string(), "No alert found with ID nope.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_file_events_are_the_sessions_events() {
+    let (sim, mut instance) = setup(40).await;
+    let (id, events) = {
+        let tenant = sim.tenant();
+        let (id, events) = tenant.session_events.iter().find(|(_, e)| e.len() >= 2).unwrap();
+        (id.clone(), events.clone())
+    };
+    let r = one(&mut instance, "code42-alert-file-events", &[("id", &id)]).await;
+    assert_eq!(outputs(&r), Value::Array(events.clone()));
+    let r = one(&mut instance, "code42-alert-file-events", &[("id", &id), ("limit", "1")]).await;
+    assert_eq!(outputs(&r), Value::Array(events[..1].to_vec()));
+    assert!(r.readable_output.contains(&format!("Showing 1 of {}", events.len())), "{}", r.readable_output);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watchlists_are_created_and_deleted() {
+    let (sim, mut instance) = setup(10).await;
+    let err = run(&mut instance, "code42-watchlist-create", &[("type", "CUSTOM")]).await.unwrap_err();
+    assert!(err.to_string().contains("title"), "{err}");
+    let long = "t".repeat(51);
+    let err = run(&mut instance, "code42-watchlist-create", &[("type", "CUSTOM"), ("title", &long)]).await.unwrap_err();
+    assert!(err.to_string().contains("at most 50"), "{err}");
+    let before = sim.tenant().watchlists.len();
+
+    let args = [("type", "CUSTOM"), ("title", "Contractors ending in Q1"), ("description", "HR list")];
+    let r = one(&mut instance, "code42-watchlist-create", &args).await;
+    let created = outputs(&r)[0].clone();
+    let id = created["WatchlistID"].as_str().unwrap().to_string();
+    assert_eq!(created["Id"], id.as_str());
+    assert_eq!(created["ListType"], "CUSTOM");
+    let tenant_list = sim.tenant().watchlists.iter().find(|w| w.watchlist_id == id).cloned().unwrap();
+    assert_eq!(tenant_list.title.as_deref(), Some("Contractors ending in Q1"));
+    assert_eq!(sim.tenant().watchlists.len(), before + 1);
+
+    let r = one(&mut instance, "code42-watchlist-delete", &[("watchlist", "Contractors ending in Q1")]).await;
+    assert_eq!(r.readable_output, "Watchlist Contractors ending in Q1 deleted.");
+    assert_eq!(sim.tenant().watchlists.len(), before);
+    let err = run(&mut instance, "code42-watchlist-delete", &[("watchlist", &id)]).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("No watchlist found with ID {id}."));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actor_get_by_username_or_id() {
+    let (sim, mut instance) = setup(10).await;
+    let actor = sim.tenant().actors.iter().find(|a| a.parent_actor_id.is_none()).cloned().unwrap();
+    for args in [[("username", actor.name.as_str())], [("actor_id", actor.actor_id.as_str())]] {
+        let r = one(&mut instance, "code42-actor-get", &args).await;
+        let context = outputs(&r);
+        assert_eq!(context["ActorId"], actor.actor_id.as_str());
+        assert_eq!(context["Name"], actor.name.as_str());
+        assert_eq!(context["FirstName"], actor.first_name.as_str());
+        assert_eq!(context["AlternateNames"], serde_json::json!([]), "values as the API sent them");
+    }
+    let err = run(&mut instance, "code42-actor-get", &[]).await.unwrap_err();
+    assert!(err.to_string().contains("username or actor_id"), "{err}");
+    let err = run(&mut instance, "code42-actor-get", &[("actor_id", "0000")]).await.unwrap_err();
+    assert_eq!(err.to_string(), "No actor found with ID 0000.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_list_filters_and_says_when_more_exist() {
+    let (sim, mut instance) = setup(10).await;
+    let (all, active) = {
+        let tenant = sim.tenant();
+        (tenant.users.len(), tenant.users.iter().filter(|u| u.active).map(|u| u.user_id.clone()).collect::<BTreeSet<_>>())
+    };
+    assert!(all >= 3 && !active.is_empty());
+    let r = one(&mut instance, "code42-users-list", &[("active", "true"), ("limit", "1000")]).await;
+    assert_eq!(ids(&outputs(&r), "UserId"), active);
+    let r = one(&mut instance, "code42-users-list", &[("limit", "2")]).await;
+    assert_eq!(outputs(&r).as_array().unwrap().len(), 2);
+    assert!(r.readable_output.contains(&format!("Showing 2 of {all}")), "{}", r.readable_output);
+    let user = sim.tenant().users[0].clone();
+    let r = one(&mut instance, "code42-users-list", &[("username", &user.username)]).await;
+    assert_eq!(outputs(&r)[0]["UserId"], user.user_id.as_str());
+    assert_eq!(outputs(&r)[0]["Username"], user.username.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legal_hold_matters_are_listed_by_name_and_state() {
+    let (sim, mut instance) = setup(10).await;
+    let matters = sim.tenant().matters.clone();
+    let r = one(&mut instance, "code42-legalhold-matters-list", &[("limit", "1000")]).await;
+    assert_eq!(ids(&outputs(&r), "MatterId"), matters.iter().map(|m| m.matter_id.clone()).collect());
+    let active: BTreeSet<String> = matters.iter().filter(|m| m.active).map(|m| m.matter_id.clone()).collect();
+    let r = one(&mut instance, "code42-legalhold-matters-list", &[("active", "true")]).await;
+    assert_eq!(ids(&outputs(&r), "MatterId"), active);
+    let first = &matters[0];
+    let r = one(&mut instance, "code42-legalhold-matters-list", &[("name", &first.name)]).await;
+    assert!(ids(&outputs(&r), "MatterId").contains(&first.matter_id));
+    assert_eq!(outputs(&r)[0]["Name"], first.name.as_str());
+}
