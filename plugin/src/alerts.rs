@@ -105,9 +105,14 @@ impl Lookups {
 
 /// One session with its actor and rules looked up.
 pub fn enrich_one<H: HttpClient>(client: &Client<H>, session: Value) -> Result<Alert> {
+    Ok(enrich_all(client, vec![session])?.remove(0))
+}
+
+/// Sessions with their actors and rules looked up, in one batch.
+pub fn enrich_all<H: HttpClient>(client: &Client<H>, sessions: Vec<Value>) -> Result<Vec<Alert>> {
     let mut lookups = Lookups::default();
-    lookups.load(client, std::slice::from_ref(&session), vec![])?;
-    Ok(enrich(client.settings(), session, &lookups))
+    lookups.load(client, &sessions, vec![])?;
+    Ok(sessions.into_iter().map(|session| enrich(client.settings(), session, &lookups)).collect())
 }
 
 /// Adds the derived fields to a session whose actor and rules `lookups` has loaded.

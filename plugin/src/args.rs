@@ -127,7 +127,10 @@ impl Args {
     pub fn time(&self, name: &str) -> Result<Option<i64>> {
         let Some(text) = self.get(name).map(str::trim) else { return Ok(None) };
         absolute_time(text).map(Some).ok_or_else(|| {
-            Error::invalid_arg(name, format!("Invalid {name} '{text}': expected an ISO 8601 time or epoch milliseconds"))
+            Error::invalid_arg(
+                name,
+                format!("Invalid {name} '{text}': expected an ISO 8601 time or epoch milliseconds"),
+            )
         })
     }
 
@@ -250,7 +253,10 @@ mod tests {
             err,
             Error::invalid_arg("note", "Argument 'note' is 2001 characters long; at most 2000 are allowed")
         );
-        assert!(Args::validate(spec, raw(&[("id", "x"), ("note", &"é".repeat(2000))])).is_ok(), "characters, not bytes");
+        assert!(
+            Args::validate(spec, raw(&[("id", "x"), ("note", &"é".repeat(2000))])).is_ok(),
+            "characters, not bytes"
+        );
     }
 
     #[test]

@@ -37,7 +37,9 @@ impl Listed {
         match (self.more, self.total) {
             (false, _) => String::new(),
             (true, Some(total)) => format!("\nShowing {} of {total}; raise `limit` to see more.\n", self.items.len()),
-            (true, None) => format!("\nShowing the first {}; more exist: raise `limit` to see them.\n", self.items.len()),
+            (true, None) => {
+                format!("\nShowing the first {}; more exist: raise `limit` to see them.\n", self.items.len())
+            }
         }
     }
 }
@@ -53,7 +55,6 @@ pub fn up_to<H: HttpClient>(client: &Client<H>, call: &Call<'static>, paging: &P
     let first: Value = client.json(page_call(paging.first, size))?;
     let total = paging.total.and_then(|key| first.get(key)).and_then(Value::as_u64);
     let mut items = items_of(first, paging.items);
-    let mut last_full = items.len() >= size;
     if let Some(total) = total {
         let pages = (total.min(limit as u64) as usize).div_ceil(size).max(1);
         let calls: Vec<Call> = (1..pages as u32).map(|n| page_call(paging.first + n, size)).collect();
@@ -61,7 +62,7 @@ pub fn up_to<H: HttpClient>(client: &Client<H>, call: &Call<'static>, paging: &P
             items.extend(items_of(page?, paging.items));
         }
     } else {
-        let mut number = paging.first;
+        let (mut number, mut last_full) = (paging.first, items.len() >= size);
         while last_full && items.len() < wanted {
             number += 1;
             let page = items_of(client.json(page_call(number, size))?, paging.items);
@@ -96,7 +97,8 @@ mod tests {
     use crate::http::Method;
     use serde_json::json;
 
-    const WITH_TOTAL: Paging = Paging { page: "p", first: 0, size: "n", max_size: 2, items: "items", total: Some("total") };
+    const WITH_TOTAL: Paging =
+        Paging { page: "p", first: 0, size: "n", max_size: 2, items: "items", total: Some("total") };
     const NO_TOTAL: Paging = Paging { total: None, first: 1, ..WITH_TOTAL };
 
     fn page(ids: &[i64], total: Option<u64>) -> (u16, Value) {
@@ -110,7 +112,11 @@ mod tests {
     #[test]
     fn a_total_tells_how_many_pages_to_read_and_whether_more_exist() {
         let server = FakeServer::new();
-        server.on_sequence(Method::Get, "/l", vec![page(&[1, 2], Some(7)), page(&[3, 4], Some(7)), page(&[5, 6], Some(7))]);
+        server.on_sequence(
+            Method::Get,
+            "/l",
+            vec![page(&[1, 2], Some(7)), page(&[3, 4], Some(7)), page(&[5, 6], Some(7))],
+        );
         let listed = up_to(&client(&server), &Call::get("/l").query("f", "x"), &WITH_TOTAL, 5).unwrap();
         assert_eq!(listed.items, [1, 2, 3, 4, 5].map(|n| json!(n)));
         assert_eq!((listed.total, listed.more), (Some(7), true));

@@ -110,7 +110,10 @@ pub fn create<H: HttpClient>(
     title: Option<&str>,
     description: Option<&str>,
 ) -> Result<Value> {
-    client.json(Call::post("/v2/watchlists", json!({"watchlistType": list_type, "title": title, "description": description})))
+    client.json(Call::post(
+        "/v2/watchlists",
+        json!({"watchlistType": list_type, "title": title, "description": description}),
+    ))
 }
 
 /// Deletes a watchlist.

@@ -2,7 +2,7 @@
 //! code42-alert-search, -add-note, -file-events.
 
 use super::CommandResult;
-use crate::alerts::{self, Lookups};
+use crate::alerts;
 use crate::api::pages::{self, Paging};
 use crate::api::{Call, Client, actors, sessions, watchlists};
 use crate::args::Args;
@@ -17,8 +17,14 @@ const KEY: &str = "ID";
 /// The most ids one change-state request takes.
 const CHANGE_STATE_BATCH: usize = 100;
 /// `GET /v1/sessions`: pages from 0, at most 50 sessions each, with a total.
-const SESSION_PAGES: Paging =
-    Paging { page: "page_number", first: 0, size: "page_size", max_size: 50, items: "items", total: Some("totalCount") };
+const SESSION_PAGES: Paging = Paging {
+    page: "page_number",
+    first: 0,
+    size: "page_size",
+    max_size: 50,
+    items: "items",
+    total: Some("totalCount"),
+};
 
 pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let id = args.required("id")?;
@@ -70,15 +76,13 @@ fn change_state<H: HttpClient>(
 /// One result per id: the alert, or the reference's "No results found".
 fn show<H: HttpClient>(client: &Client<H>, ids: &[String], title: &str) -> Result<Vec<CommandResult>> {
     let sessions = sessions::get_many(client, ids)?;
-    let found: Vec<Value> = sessions.iter().flatten().cloned().collect();
-    let mut lookups = Lookups::default();
-    lookups.load(client, &found, vec![])?;
-    Ok(sessions
+    let present: Vec<bool> = sessions.iter().map(Option::is_some).collect();
+    let mut alerts = alerts::enrich_all(client, sessions.into_iter().flatten().collect())?.into_iter();
+    Ok(present
         .into_iter()
-        .map(|session| match session {
+        .map(|present| match present.then(|| alerts.next().expect("one alert per session found")) {
             None => no_results(),
-            Some(session) => {
-                let alert = alerts::enrich(client.settings(), session, &lookups);
+            Some(alert) => {
                 let context = alerts::context(&alert);
                 let readable = alerts::table(title, std::slice::from_ref(&context));
                 CommandResult::with_outputs(readable, PREFIX, Some(KEY), json!([context])).raw(alert.details.into())
@@ -129,12 +133,10 @@ pub fn search<H: HttpClient>(client: &Client<H>, args: &Args, now_ms: i64) -> Re
         call = call.query("risk_indicators", indicator);
     }
     let listed = pages::up_to(client, &call, &SESSION_PAGES, limit)?;
-    let mut lookups = Lookups::default();
-    lookups.load(client, &listed.items, vec![])?;
-    let alerts: Vec<alerts::Alert> =
-        listed.items.iter().map(|s| alerts::enrich(client.settings(), s.clone(), &lookups)).collect();
+    let more = listed.more_note();
+    let alerts = alerts::enrich_all(client, listed.items)?;
     let contexts: Vec<Value> = alerts.iter().map(alerts::context).collect();
-    let readable = alerts::table("Code42 Security Alerts", &contexts) + &listed.more_note();
+    let readable = alerts::table("Code42 Security Alerts", &contexts) + &more;
     let raw = alerts.into_iter().map(|a| Value::Object(a.details)).collect();
     Ok(CommandResult::with_outputs(readable, PREFIX, Some(KEY), Value::Array(contexts)).raw(Value::Array(raw)))
 }
@@ -282,7 +284,8 @@ mod tests {
     fn alert_update_of_several_ids_sends_a_hundred_per_request_and_answers_each() {
         let server = session_server();
         server.on(Method::Post, "/v1/sessions/change-state", 200, json!({}));
-        let ids: Vec<String> = std::iter::once("sessionid-abc-1".to_string()).chain((1..150).map(|n| format!("s{n}"))).collect();
+        let ids: Vec<String> =
+            std::iter::once("sessionid-abc-1".to_string()).chain((1..150).map(|n| format!("s{n}"))).collect();
         let args = vec![("id".to_string(), ids.join(",")), ("state".to_string(), "CLOSED_FP".to_string())];
         let client = client(&server);
         let results = crate::commands::execute(&client, "code42-alert-update", args, &Default::default(), 0).unwrap();

@@ -191,7 +191,8 @@ pub static COMMANDS: &[CommandSpec] = &[
             arg("start_time", "Sessions begun at or after this time: `3 days` (ago) or ISO 8601."),
             arg("end_time", "Sessions begun before this time: `1 hour` (ago) or ISO 8601."),
             arg("state", "Comma-separated session states.").values(SESSION_STATES).comma_list(),
-            arg("severity", "Comma-separated severities: NO_RISK, LOW, MODERATE, HIGH, CRITICAL (any case).").comma_list(),
+            arg("severity", "Comma-separated severities: NO_RISK, LOW, MODERATE, HIGH, CRITICAL (any case).")
+                .comma_list(),
             arg("rule_id", "Comma-separated alert rule IDs.").comma_list(),
             arg("watchlist", "Comma-separated watchlists: IDs, types (e.g. DEPARTING_EMPLOYEE) or custom titles.")
                 .comma_list(),
@@ -384,12 +385,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
         FILE_OUTPUTS,
     ),
-    command(
-        "code42-watchlists-list",
-        "List the watchlists of the tenant.",
-        &[],
-        WATCHLIST_OUTPUTS,
-    ),
+    command("code42-watchlists-list", "List the watchlists of the tenant.", &[], WATCHLIST_OUTPUTS),
     command(
         "code42-watchlists-add-user",
         "Add a user to a watchlist.",
@@ -436,7 +432,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     command(
         "code42-watchlist-delete",
         "Delete a watchlist.",
-        &[arg("watchlist", "The watchlist ID, type (e.g. DEPARTING_EMPLOYEE) or title of a custom watchlist.").required()],
+        &[arg("watchlist", "The watchlist ID, type (e.g. DEPARTING_EMPLOYEE) or title of a custom watchlist.")
+            .required()],
         &[],
     )
     .writes(),

@@ -112,7 +112,9 @@ impl BehindTls {
                 netkit::TlsFront::start_offering_h2(&leaf, sim.gateway).await,
                 netkit::TlsFront::start_offering_h2(&leaf, sim.console).await,
             ),
-            false => (netkit::TlsFront::start(&leaf, sim.gateway).await, netkit::TlsFront::start(&leaf, sim.console).await),
+            false => {
+                (netkit::TlsFront::start(&leaf, sim.gateway).await, netkit::TlsFront::start(&leaf, sim.console).await)
+            }
         };
         BehindTls { api, console, dir }
     }

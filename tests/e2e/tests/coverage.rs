@@ -189,7 +189,10 @@ async fn users_list_filters_and_says_when_more_exist() {
     let (sim, mut instance) = setup(10).await;
     let (all, active) = {
         let tenant = sim.tenant();
-        (tenant.users.len(), tenant.users.iter().filter(|u| u.active).map(|u| u.user_id.clone()).collect::<BTreeSet<_>>())
+        (
+            tenant.users.len(),
+            tenant.users.iter().filter(|u| u.active).map(|u| u.user_id.clone()).collect::<BTreeSet<_>>(),
+        )
     };
     assert!(all >= 3 && !active.is_empty());
     let r = one(&mut instance, "code42-users-list", &[("active", "true"), ("limit", "1000")]).await;

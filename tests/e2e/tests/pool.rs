@@ -7,17 +7,21 @@ use incydr_sim::SimConfig;
 use serde_json::Value;
 use std::time::Duration;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fetch_of_200_sessions_with_files_opens_at_most_max_concurrent_plus_one_connections() {
-    let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
-    let tls = BehindTls::start(&sim).await;
-    let extra = vec![
+/// A fetch of 200 sessions with their files, 8 requests in flight.
+fn fetch_200_with_files() -> Vec<host_runner::bindings::Param> {
+    vec![
         text("fetch_time", "30 days"),
         text("fetch_limit", "200"),
         text("include_files", "true"),
         text("max_concurrent_requests", "8"),
-    ];
-    let mut instance = runtime().instance(tls.params(&sim, extra), tls.policy()).await.unwrap();
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fetch_of_200_sessions_with_files_opens_at_most_max_concurrent_plus_one_connections() {
+    let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
+    let tls = BehindTls::start(&sim).await;
+    let mut instance = runtime().instance(tls.params(&sim, fetch_200_with_files()), tls.policy()).await.unwrap();
     let result = instance.fetch_incidents(None).await.unwrap();
     assert_eq!(result.incidents.len(), 200);
     let requests = sim.requests().len();
@@ -81,13 +85,7 @@ async fn instances_at_once_share_the_pool_without_mixing_answers() {
 async fn a_server_that_offers_http2_carries_a_whole_fetch_on_one_connection() {
     let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
     let tls = BehindTls::start_offering_h2(&sim).await;
-    let extra = vec![
-        text("fetch_time", "30 days"),
-        text("fetch_limit", "200"),
-        text("include_files", "true"),
-        text("max_concurrent_requests", "8"),
-    ];
-    let mut instance = runtime().instance(tls.params(&sim, extra), tls.policy()).await.unwrap();
+    let mut instance = runtime().instance(tls.params(&sim, fetch_200_with_files()), tls.policy()).await.unwrap();
     let result = instance.fetch_incidents(None).await.unwrap();
     assert_eq!(result.incidents.len(), 200);
     for incident in &result.incidents {

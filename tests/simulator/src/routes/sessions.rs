@@ -48,7 +48,8 @@ pub(crate) async fn list(State(shared): AppState, RawQuery(query): RawQuery) -> 
         .flat_map(|w| w.included.iter().map(|m| m.actor_id.as_str()))
         .collect();
     let any_of = |items: &[Value], key: &str, wanted: &[&str]| {
-        wanted.is_empty() || items.iter().any(|i| i.get(key).and_then(Value::as_str).is_some_and(|v| wanted.contains(&v)))
+        wanted.is_empty()
+            || items.iter().any(|i| i.get(key).and_then(Value::as_str).is_some_and(|v| wanted.contains(&v)))
     };
     let mut matching: Vec<&crate::tenant::Session> = tenant
         .sessions
