@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 use super::Network;
-use super::pool::{self, Pool};
+use super::pool::{self, Pool, PoolBody};
 
 /// `scheme://host:port`, the unit the policy allows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -283,13 +283,13 @@ async fn send_whole(
 
 /// A response body that fails when no bytes arrive for `timeout`.
 struct BetweenBytes {
-    body: hyper::body::Incoming,
+    body: PoolBody,
     timeout: Duration,
     idle: std::pin::Pin<Box<tokio::time::Sleep>>,
 }
 
 impl BetweenBytes {
-    fn new(body: hyper::body::Incoming, timeout: Duration) -> Self {
+    fn new(body: PoolBody, timeout: Duration) -> Self {
         BetweenBytes { body, timeout, idle: Box::pin(tokio::time::sleep(timeout)) }
     }
 }

@@ -3,7 +3,8 @@
 //! * [`egress`]: the allow-list, the timeouts and the size caps (the `WasiHttpHooks` of a store);
 //! * [`trust`]: which server certificates are accepted;
 //! * [`proxy`]: which requests go through a proxy, and how;
-//! * [`pool`]: kept connections, one pool per process and [`Network`], shared by every instance.
+//! * [`pool`]: kept connections, one pool per process and [`Network`], shared by every instance;
+//! * [`gate`]: no more connections to an origin than requests in flight to it.
 //!
 //! The guest never sees any of it: it asks for `https://api.us.code42.com/...` and gets an
 //! answer or a `wasi:http` error code. Failures the codes cannot express (why a certificate was
@@ -11,6 +12,7 @@
 //! prefix, which the Code42 component words as a sentence naming the host.
 
 mod egress;
+mod gate;
 mod pool;
 mod proxy;
 mod trust;

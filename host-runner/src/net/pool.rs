@@ -8,10 +8,10 @@
 //!   it, and the request goes out on a new one (hyper-util retries only requests it never sent,
 //!   so nothing is repeated; a request that was sent and lost is the guest's to retry or not).
 //!
-//! How many connections an origin gets follows from the guest: it keeps at most
-//! `max_concurrent_requests` requests in flight, and a request finds an idle connection before a
-//! new one is opened.
+//! How many connections an origin gets is the [`gate`](super::gate)'s business: never more
+//! than its requests in flight, of which the guest keeps at most `max_concurrent_requests`.
 
+use super::gate::{Counted, Gate, InFlight};
 use super::{Network, proxy, trust};
 use bytes::Bytes;
 use http::{Request, Response, Uri};
@@ -39,6 +39,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
+/// An answer's body as the pool hands it out: the server's, counted at the gate until dropped.
+pub(crate) type PoolBody = InFlight<Incoming>;
+
 /// The pools of this process, by network settings.
 static POOLS: LazyLock<Mutex<HashMap<Network, Arc<Pool>>>> = LazyLock::new(Default::default);
 
@@ -47,6 +50,7 @@ static POOLS: LazyLock<Mutex<HashMap<Network, Arc<Pool>>>> = LazyLock::new(Defau
 pub(crate) struct Pool {
     network: Network,
     matcher: Option<Arc<Matcher>>,
+    gate: Arc<Gate>,
     plain: Client<Routes, Full<Bytes>>,
     tls: OnceLock<Result<Client<HttpsConnector<Routes>, Full<Bytes>>, String>>,
 }
@@ -58,10 +62,12 @@ pub(crate) fn pool(network: &Network) -> Arc<Pool> {
         return pool.clone();
     }
     let matcher = network.proxies.matcher().map(Arc::new);
+    let gate = Arc::new(Gate::default());
     let pool = Arc::new(Pool {
         network: network.clone(),
-        plain: client(Routes::new(matcher.clone())),
+        plain: client(Routes::new(matcher.clone(), gate.clone())),
         matcher,
+        gate,
         tls: OnceLock::new(),
     });
     pools.insert(network.clone(), pool.clone());
@@ -82,7 +88,8 @@ where
 impl Pool {
     /// Sends `request` on a kept connection or a new one. The answer's body is the server's;
     /// the caller caps and times it.
-    pub(crate) async fn send(&self, mut request: Request<Full<Bytes>>) -> Result<Response<Incoming>, HttpError> {
+    pub(crate) async fn send(&self, mut request: Request<Full<Bytes>>) -> Result<Response<PoolBody>, HttpError> {
+        let in_flight = self.gate.request(request.uri());
         let https = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
         // HTTPS carries the proxy's credentials in its CONNECT (`Routes`); plain HTTP through a
         // proxy carries them in the request itself.
@@ -100,7 +107,7 @@ impl Pool {
         } else {
             self.plain.request(request).await
         };
-        answer.map_err(|e| failure(&e))
+        answer.map(|response| response.map(|body| InFlight::new(body, in_flight))).map_err(|e| failure(&e))
     }
 
     fn tls_client(&self) -> Result<&Client<HttpsConnector<Routes>, Full<Bytes>>, &str> {
@@ -115,7 +122,7 @@ impl Pool {
                 .https_only()
                 .enable_http1()
                 .enable_http2()
-                .wrap_connector(Routes::new(self.matcher.clone()));
+                .wrap_connector(Routes::new(self.matcher.clone(), self.gate.clone()));
             Ok(client(https))
         });
         made.as_ref().map_err(String::as_str)
@@ -123,21 +130,23 @@ impl Pool {
 }
 
 /// Opens the TCP connection under a request: to its server, to the proxy (plain HTTP), or
-/// through the proxy's `CONNECT` tunnel (HTTPS, TLS then runs inside the tunnel).
+/// through the proxy's `CONNECT` tunnel (HTTPS, TLS then runs inside the tunnel), once the
+/// gate lets the origin have one more connection.
 #[derive(Clone)]
 struct Routes {
     direct: HttpConnector,
     matcher: Option<Arc<Matcher>>,
+    gate: Arc<Gate>,
 }
 
 impl Routes {
-    fn new(matcher: Option<Arc<Matcher>>) -> Self {
+    fn new(matcher: Option<Arc<Matcher>>, gate: Arc<Gate>) -> Self {
         let mut direct = HttpConnector::new();
         // HTTPS targets come through here too: TLS is the layer above.
         direct.enforce_http(false);
         direct.set_nodelay(true);
         direct.set_connect_timeout(Some(CONNECT_TIMEOUT));
-        Routes { direct, matcher }
+        Routes { direct, matcher, gate }
     }
 }
 
@@ -153,9 +162,11 @@ impl tower_service::Service<Uri> for Routes {
     fn call(&mut self, target: Uri) -> Self::Future {
         let proxy = self.matcher.as_ref().and_then(|m| m.intercept(&target));
         let mut direct = self.direct.clone();
+        let gate = self.gate.clone();
         Box::pin(async move {
+            let counted = gate.connection(&target).await;
             let Some(proxy) = proxy else {
-                return Ok(Routed { io: direct.call(target).await?, via_proxy: false });
+                return Ok(Routed { io: direct.call(target).await?, via_proxy: false, _at_gate: counted });
             };
             let name = proxy::name(&proxy);
             if target.scheme() == Some(&http::uri::Scheme::HTTPS) {
@@ -164,10 +175,10 @@ impl tower_service::Service<Uri> for Routes {
                     tunnel = tunnel.with_auth(auth.clone());
                 }
                 let io = tunnel.call(target).await.map_err(|e| ProxyFailure::of_tunnel(&e.to_string(), &name))?;
-                return Ok(Routed { io, via_proxy: false });
+                return Ok(Routed { io, via_proxy: false, _at_gate: counted });
             }
             let io = direct.call(proxy.uri().clone()).await.map_err(|_| ProxyFailure::unreachable(&name))?;
-            Ok(Routed { io, via_proxy: true })
+            Ok(Routed { io, via_proxy: true, _at_gate: counted })
         })
     }
 }
@@ -206,10 +217,12 @@ impl std::fmt::Display for ProxyFailure {
 
 impl StdError for ProxyFailure {}
 
-/// A connection, and whether requests on it go to a proxy (then in absolute form).
+/// A connection, whether requests on it go to a proxy (then in absolute form), and its place
+/// at the gate, given back when the connection is dropped.
 struct Routed {
     io: TokioIo<TcpStream>,
     via_proxy: bool,
+    _at_gate: Counted,
 }
 
 impl Connection for Routed {

@@ -18,16 +18,19 @@ fn fetch_200_with_files() -> Vec<host_runner::bindings::Param> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_fetch_of_200_sessions_with_files_opens_at_most_max_concurrent_plus_one_connections() {
+async fn fetches_of_200_sessions_with_files_open_at_most_max_concurrent_connections() {
     let sim = simulator(SimConfig { sessions: 260, ..SimConfig::default() }).await;
     let tls = BehindTls::start(&sim).await;
-    let mut instance = runtime().instance(tls.params(&sim, fetch_200_with_files()), tls.policy()).await.unwrap();
-    let result = instance.fetch_incidents(None).await.unwrap();
-    assert_eq!(result.incidents.len(), 200);
+    // Two fetches one after the other: spares a fetch left behind would show in the second.
+    for _ in 0..2 {
+        let mut instance = runtime().instance(tls.params(&sim, fetch_200_with_files()), tls.policy()).await.unwrap();
+        let result = instance.fetch_incidents(None).await.unwrap();
+        assert_eq!(result.incidents.len(), 200);
+    }
     let requests = sim.requests().len();
-    assert!(requests > 200, "{requests} requests");
+    assert!(requests > 400, "{requests} requests");
     let opened = tls.api.connections();
-    assert!((1..=9).contains(&opened), "{requests} requests on {opened} connections");
+    assert!((1..=8).contains(&opened), "{requests} requests, 8 at a time, on {opened} connections");
     assert_eq!(tls.console.connections(), 0);
 }
 
