@@ -274,7 +274,7 @@ fn commands_and_help_come_from_the_manifest() {
     let out = env.code42(&["commands"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = stdout(&out).lines().filter(|l| l.trim_start().starts_with("code42-")).count();
-    assert_eq!(listed, 38, "{}", stdout(&out));
+    assert_eq!(listed, 47, "{}", stdout(&out));
     let out = env.code42(&["run", "code42-alert-update", "--help"]);
     let help = stdout(&out);
     assert!(
@@ -511,15 +511,17 @@ fn download_file_writes_inside_the_files_dir_with_its_file_context() {
 #[test]
 fn every_command_runs_from_the_cli_with_json_output() {
     let env = Env::start();
-    let (user, org, sha, xfc, session) = {
+    let (user, org, sha, xfc, session, event) = {
         let t = env.sim.tenant();
         let session = t.sessions.iter().find(|s| !s.triggered_alerts.is_empty()).unwrap().session_id.clone();
+        let event = t.session_events[&session][0]["event"]["id"].as_str().unwrap().to_string();
         (
             t.users[4].username.clone(),
             t.orgs[0].name.clone(),
             t.files.keys().next().unwrap().clone(),
             t.xfc_files.keys().next().unwrap().clone(),
             session,
+            event,
         )
     };
     let u = format!("username={user}");
@@ -565,6 +567,15 @@ fn every_command_runs_from_the_cli_with_json_output() {
         vec!["code42-watchlist-delete".into(), "watchlist=CLI list".into()],
         vec!["code42-actor-get".into(), u.clone()],
         vec!["code42-users-list".into(), "limit=3".into()],
+        vec!["code42-case-create".into(), "name=CLI case".into(), format!("subject={user}")],
+        vec!["code42-case-get".into(), "number=1".into()],
+        vec!["code42-case-list".into(), "status=OPEN".into()],
+        vec!["code42-case-update".into(), "number=1".into(), "description=from the CLI".into()],
+        vec!["code42-case-add-file-events".into(), "number=1".into(), format!("event_ids={event}")],
+        vec!["code42-case-file-events-list".into(), "number=1".into()],
+        vec!["code42-case-remove-file-event".into(), "number=1".into(), format!("event_id={event}")],
+        vec!["code42-case-export".into(), "number=1".into(), "what=full".into()],
+        vec!["code42-case-close".into(), "number=1".into()],
         vec!["code42-user-get-risk-profile".into(), u.clone()],
         vec!["code42-user-update-risk-profile".into(), u.clone(), "notes=cli".into()],
     ]

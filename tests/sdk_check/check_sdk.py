@@ -122,6 +122,27 @@ def main():
         assert os.path.getsize(path) > 0
         check("GET /v1/files/get-file-by-xfc-content-id/{id}",
               lambda: c.files.v1.download_file_by_xfc_content_id(ids["xfcId"], os.path.join(out, "b.bin")))
+
+        case = check("POST /v1/cases", lambda: c.cases.v1.create("SDK case", subject=ids["userId"], description="d"))
+        assert case.status == "OPEN" and case.subject_username == ids["username"]
+        check("GET /v1/cases/{number}", lambda: c.cases.v1.get_case(case.number))
+        listed = check("GET /v1/cases", lambda: c.cases.v1.get_page(status="OPEN", page_size=1))
+        assert len(listed.cases) == 1 and listed.total_count >= 2
+        case.findings = "SDK findings"
+        updated = check("PUT /v1/cases/{number}", lambda: c.cases.v1.update(case))
+        assert updated.findings == "SDK findings" and updated.description == "d"
+        check("POST /v1/cases/{number}/fileevent", lambda: c.cases.v1.add_file_events_to_case(case.number, ids["eventId"]))
+        events = check("GET /v1/cases/{number}/fileevent", lambda: c.cases.v1.get_file_events(case.number))
+        assert [e.event_id for e in events.events] == [ids["eventId"]] and events.total_count == 1
+        check("GET /v1/cases/{number}/export",
+              lambda: c.cases.v1.download_summary_pdf(case.number, out))
+        check("GET /v1/cases/{number}/fileevent/export",
+              lambda: c.cases.v1.download_file_event_csv(case.number, out))
+        full = check("GET /v1/cases/{number}/export/full", lambda: c.cases.v1.download_full_case_zip(case.number, out))
+        assert full.name.endswith(".zip") and os.path.getsize(full) > 0
+        check("DELETE /v1/cases/{number}/fileevent/{eventId}",
+              lambda: c.cases.v1.delete_file_event_from_case(case.number, ids["eventId"]))
+        assert not c.cases.v1.get_file_events(case.number).events
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -4,6 +4,7 @@
 pub mod actors;
 pub mod auth;
 pub mod batch;
+pub mod cases;
 pub mod console;
 pub mod file_events;
 pub mod files;
@@ -84,6 +85,10 @@ impl<'a> Call<'a> {
     /// A PATCH; not retried unless marked [`Call::idempotent`].
     pub fn patch(path: impl Into<String>, body: Value) -> Self {
         Call { method: Method::Patch, body: Some(body), idempotent: false, ..Self::get(path) }
+    }
+    /// A PUT: it sets the whole object, so sending it twice leaves the same object.
+    pub fn put(path: impl Into<String>, body: Value) -> Self {
+        Call { method: Method::Put, body: Some(body), ..Self::get(path) }
     }
     /// A DELETE: deleting twice leaves the same state, so it may be retried.
     pub fn delete(path: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 mod actors;
 mod alerts;
+mod cases;
 mod downloads;
 mod employees;
 mod file_events;
@@ -148,6 +149,15 @@ pub fn execute<H: HttpClient>(
         "code42-watchlist-delete" => watchlists::delete(client, &args)?,
         "code42-actor-get" => actors::get(client, &args)?,
         "code42-users-list" => users::list(client, &args)?,
+        "code42-case-create" => cases::create(client, &args)?,
+        "code42-case-get" => cases::get(client, &args)?,
+        "code42-case-list" => cases::list(client, &args)?,
+        "code42-case-update" => cases::update(client, &args)?,
+        "code42-case-close" => cases::close(client, &args)?,
+        "code42-case-add-file-events" => cases::add_file_events(client, &args)?,
+        "code42-case-remove-file-event" => cases::remove_file_event(client, &args)?,
+        "code42-case-file-events-list" => cases::file_events(client, &args)?,
+        "code42-case-export" => cases::export(client, &args)?,
         "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
         "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
         "get-modified-remote-data" => mirroring::modified(client, &args, now_ms)?,

@@ -232,6 +232,7 @@ fn send(request: &Request) -> Result<FutureIncomingResponse, Failure> {
         Method::Get => WasiMethod::Get,
         Method::Post => WasiMethod::Post,
         Method::Patch => WasiMethod::Patch,
+        Method::Put => WasiMethod::Put,
         Method::Delete => WasiMethod::Delete,
     };
     let scheme = match scheme {

@@ -97,6 +97,30 @@ const LEGAL_HOLD_OUTPUTS: &[OutputSpec] = &[
     out("Code42.LegalHold.MatterName", "String", "The name of the legal hold matter."),
 ];
 
+const CASE_NUMBER: ArgSpec = arg("number", "The case number.").required();
+const CASE_SUBJECT: ArgSpec = arg("subject", "The user the case investigates (username or user ID).");
+const CASE_ASSIGNEE: ArgSpec = arg("assignee", "The administrator assigned to the case (username or user ID).");
+const CASE_DESCRIPTION: ArgSpec = arg("description", "A short description, at most 250 characters.").at_most(250);
+const CASE_FINDINGS: ArgSpec = arg("findings", "The findings (markdown), at most 30,000 characters.").at_most(30_000);
+
+const CASE_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.Case.Number", "Number", "The case number."),
+    out("Code42.Case.Name", "String", "The case name."),
+    out("Code42.Case.Status", "String", "OPEN or CLOSED."),
+    out("Code42.Case.CreatedAt", "Date", "When the case was created."),
+    out("Code42.Case.UpdatedAt", "Date", "When the case was last changed."),
+    out("Code42.Case.Subject", "String", "The user ID of the user the case investigates."),
+    out("Code42.Case.SubjectUsername", "String", "The username of the user the case investigates."),
+    out("Code42.Case.Assignee", "String", "The user ID of the assigned administrator."),
+    out("Code42.Case.AssigneeUsername", "String", "The username of the assigned administrator."),
+    out("Code42.Case.CreatedByUserUid", "String", "Who created the case."),
+    out("Code42.Case.CreatedByUsername", "String", "The username of who created the case."),
+    out("Code42.Case.LastModifiedByUserUid", "String", "Who last changed the case."),
+    out("Code42.Case.LastModifiedByUsername", "String", "The username of who last changed the case."),
+    out("Code42.Case.Description", "String", "The case description (not in code42-case-list)."),
+    out("Code42.Case.Findings", "String", "The findings, in markdown (not in code42-case-list)."),
+];
+
 const FILE_OUTPUTS: &[OutputSpec] = &[
     out("File.Size", "Number", "The size of the file in bytes."),
     out("File.SHA1", "String", "The SHA1 hash of the file."),
@@ -474,6 +498,85 @@ pub static COMMANDS: &[CommandSpec] = &[
             out("Code42.User.Blocked", "Boolean", "Whether the user is blocked."),
             out("Code42.User.CreationDate", "Date", "When the user was created."),
         ],
+    ),
+    command(
+        "code42-case-create",
+        "Create a case.",
+        &[
+            arg("name", "The case name, unique in the tenant, at most 50 characters.").required().at_most(50),
+            CASE_SUBJECT,
+            CASE_ASSIGNEE,
+            CASE_DESCRIPTION,
+            CASE_FINDINGS,
+        ],
+        CASE_OUTPUTS,
+    )
+    .writes(),
+    command("code42-case-get", "Get a case with its description and findings.", &[CASE_NUMBER], CASE_OUTPUTS),
+    command(
+        "code42-case-list",
+        "List cases.",
+        &[
+            arg("status", "Only cases of this status.").values(&["OPEN", "CLOSED"]),
+            arg("assignee", "Only cases assigned to this user (username or user ID)."),
+            arg("name", "Only cases whose name contains this text."),
+            arg("limit", "The most cases to return.").default("50"),
+        ],
+        CASE_OUTPUTS,
+    ),
+    command(
+        "code42-case-update",
+        "Change an open case: only the fields given change.",
+        &[
+            CASE_NUMBER,
+            arg("name", "The new case name, at most 50 characters.").at_most(50),
+            CASE_SUBJECT,
+            CASE_ASSIGNEE,
+            CASE_DESCRIPTION,
+            CASE_FINDINGS,
+        ],
+        CASE_OUTPUTS,
+    )
+    .writes(),
+    command("code42-case-close", "Close a case; closed cases cannot be changed.", &[CASE_NUMBER], CASE_OUTPUTS)
+        .writes(),
+    command(
+        "code42-case-add-file-events",
+        "Attach file events to an open case.",
+        &[CASE_NUMBER, arg("event_ids", "The file event IDs (comma-separated).").required().comma_list()],
+        CASE_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-case-remove-file-event",
+        "Detach a file event from an open case.",
+        &[CASE_NUMBER, arg("event_id", "The file event ID.").required()],
+        &[],
+    )
+    .writes(),
+    command(
+        "code42-case-file-events-list",
+        "List the file events attached to a case.",
+        &[CASE_NUMBER, arg("limit", "The most file events to return.").default("50")],
+        &[
+            out("Code42.CaseFileEvent.EventId", "String", "The file event ID."),
+            out("Code42.CaseFileEvent.CaseNumber", "Number", "The case the event is attached to."),
+            out("Code42.CaseFileEvent.EventTimestamp", "Date", "When the event happened."),
+            out("Code42.CaseFileEvent.FileName", "String", "The file name."),
+            out("Code42.CaseFileEvent.FilePath", "String", "The file's directory."),
+            out("Code42.CaseFileEvent.FileAvailability", "String", "Whether the file can be downloaded."),
+            out("Code42.CaseFileEvent.Exposure", "Unknown", "The exposure types of the event."),
+            out("Code42.CaseFileEvent.RiskIndicators", "Unknown", "The risk indicators of the event."),
+            out("Code42.CaseFileEvent.RiskScore", "Number", "The risk score of the event."),
+            out("Code42.CaseFileEvent.RiskSeverity", "String", "The risk severity of the event."),
+        ],
+    ),
+    command(
+        "code42-case-export",
+        "Export a case as a file: its summary (PDF), its file events (CSV) or everything (ZIP with the summary, \
+         the file events and the files).",
+        &[CASE_NUMBER, arg("what", "What to export.").values(&["summary", "file-events", "full"]).default("summary")],
+        FILE_OUTPUTS,
     ),
     command(
         "code42-user-get-risk-profile",

@@ -220,3 +220,109 @@ async fn legal_hold_matters_are_listed_by_name_and_state() {
     assert!(ids(&outputs(&r), "MatterId").contains(&first.matter_id));
     assert_eq!(outputs(&r)[0]["Name"], first.name.as_str());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_is_created_changed_given_events_and_closed_in_the_tenant() {
+    let (sim, mut instance) = setup(20).await;
+    let (subject, admin, events) = {
+        let tenant = sim.tenant();
+        let events: Vec<String> = tenant
+            .session_events
+            .values()
+            .flatten()
+            .take(3)
+            .map(|e| e["event"]["id"].as_str().unwrap().to_string())
+            .collect();
+        (tenant.users[3].username.clone(), tenant.users[0].username.clone(), events)
+    };
+    let r = one(
+        &mut instance,
+        "code42-case-create",
+        &[("name", "USB copies"), ("subject", &subject), ("description", "Seen on Monday")],
+    )
+    .await;
+    let created = outputs(&r);
+    let number = created["Number"].as_u64().unwrap();
+    assert_eq!(
+        (created["SubjectUsername"].as_str(), created["Status"].as_str()),
+        (Some(subject.as_str()), Some("OPEN"))
+    );
+    let n = number.to_string();
+
+    // Only the given field changes; the rest stays as it was.
+    let r = one(
+        &mut instance,
+        "code42-case-update",
+        &[("number", &n), ("assignee", &admin), ("findings", "Copied the roadmap")],
+    )
+    .await;
+    let updated = outputs(&r);
+    assert_eq!(updated["AssigneeUsername"].as_str(), Some(admin.as_str()));
+    assert_eq!(
+        (updated["Description"].as_str(), updated["Findings"].as_str()),
+        (Some("Seen on Monday"), Some("Copied the roadmap"))
+    );
+
+    let ids = events.join(",");
+    one(&mut instance, "code42-case-add-file-events", &[("number", &n), ("event_ids", &ids)]).await;
+    one(&mut instance, "code42-case-remove-file-event", &[("number", &n), ("event_id", &events[0])]).await;
+    let r = one(&mut instance, "code42-case-file-events-list", &[("number", &n)]).await;
+    let listed = outputs(&r);
+    let listed = listed.as_array().unwrap();
+    let listed_ids: Vec<&str> = listed.iter().map(|e| e["EventId"].as_str().unwrap()).collect();
+    assert_eq!(listed_ids, [events[1].as_str(), events[2].as_str()]);
+    assert!(listed.iter().all(|e| e["CaseNumber"] == number));
+    let err = run(&mut instance, "code42-case-remove-file-event", &[("number", &n), ("event_id", &events[0])])
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), format!("File event {} is not attached to case {number}.", events[0]));
+
+    let r = one(&mut instance, "code42-case-list", &[("status", "OPEN"), ("assignee", &admin)]).await;
+    assert!(outputs(&r).as_array().unwrap().iter().any(|c| c["Number"] == number), "{}", r.readable_output);
+
+    one(&mut instance, "code42-case-close", &[("number", &n)]).await;
+    assert_eq!(sim.tenant().case(number).unwrap().status, "CLOSED");
+    let err = run(&mut instance, "code42-case-update", &[("number", &n), ("name", "Renamed")]).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("Case {number} is closed: closed cases cannot be modified."));
+    assert_eq!(sim.tenant().case(number).unwrap().name, "USB copies");
+    let err = run(&mut instance, "code42-case-get", &[("number", "999")]).await.unwrap_err();
+    assert_eq!(err.to_string(), "No case found with number 999.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn case_exports_are_the_tenants_files() {
+    let (sim, mut instance) = setup(20).await;
+    let (events, shas): (Vec<String>, Vec<String>) = {
+        let tenant = sim.tenant();
+        let case = tenant.case(1).unwrap();
+        assert_eq!(case.events.len(), 2);
+        let shas = case
+            .events
+            .iter()
+            .map(|id| tenant.file_event(id).unwrap()["file"]["hash"]["sha256"].as_str().unwrap().to_string())
+            .collect();
+        (case.events.clone(), shas)
+    };
+    let r = one(&mut instance, "code42-case-export", &[("number", "1")]).await;
+    assert_eq!(r.files[0].name, "case-1-summary.pdf");
+    assert!(r.files[0].data.starts_with(b"%PDF-"));
+
+    let r = one(&mut instance, "code42-case-export", &[("number", "1"), ("what", "file-events")]).await;
+    let csv = String::from_utf8(r.files[0].data.clone()).unwrap();
+    assert!(events.iter().all(|id| csv.contains(id.as_str())), "{csv}");
+
+    let r = one(&mut instance, "code42-case-export", &[("number", "1"), ("what", "full")]).await;
+    assert_eq!(r.files[0].name, "case-1-export.zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.files[0].data.clone())).unwrap();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    assert!(names.contains(&"summary.pdf".to_string()) && names.contains(&"file_events.csv".to_string()), "{names:?}");
+    for sha in &shas {
+        let name = names
+            .iter()
+            .find(|n| n.starts_with(&format!("files/{sha}/")))
+            .unwrap_or_else(|| panic!("{sha}: {names:?}"));
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut content).unwrap();
+        assert_eq!(content, sim.tenant().files[sha]);
+    }
+}

@@ -56,5 +56,6 @@ async fn summary(State(shared): AppState) -> Response {
         "watchlistId": t.watchlists.first().map(|w| w.watchlist_id.clone()),
         "sha256": t.files.keys().next(),
         "xfcId": t.xfc_files.keys().next(),
+        "eventId": t.session_events.values().flatten().next().and_then(|e| e.pointer("/event/id")),
     }))
 }

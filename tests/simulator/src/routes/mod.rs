@@ -3,6 +3,7 @@
 
 mod actors;
 mod admin;
+mod cases;
 mod console;
 mod file_events;
 mod files;
@@ -54,6 +55,13 @@ pub(crate) fn gateway(shared: Arc<Shared>) -> Router {
         .route("/v2/watchlists/{id}/included-actors", get(watchlists::included_actors))
         .route("/v2/watchlists/{id}/included-actors/add", post(watchlists::add_actors))
         .route("/v2/watchlists/{id}/included-actors/delete", post(watchlists::remove_actors))
+        .route("/v1/cases", get(cases::list).post(cases::create))
+        .route("/v1/cases/{number}", get(cases::get).put(cases::update))
+        .route("/v1/cases/{number}/fileevent", get(cases::file_events).post(cases::add_file_events))
+        .route("/v1/cases/{number}/fileevent/export", get(cases::export_file_events))
+        .route("/v1/cases/{number}/fileevent/{event}", axum::routing::delete(cases::remove_file_event))
+        .route("/v1/cases/{number}/export", get(cases::export_summary))
+        .route("/v1/cases/{number}/export/full", get(cases::export_full))
         .route("/v2/file-events", post(file_events::search))
         .route("/v1/files/get-file-by-sha256/{sha256}", get(files::by_sha256))
         .route("/v1/files/get-file-by-xfc-content-id/{id}", get(files::by_xfc_id))

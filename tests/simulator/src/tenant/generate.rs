@@ -216,6 +216,28 @@ pub fn generate(seed: u64, now_ms: i64, sessions: usize) -> (Tenant, ChaCha8Rng)
         });
     }
 
+    // Two cases: one open with two file events attached, one closed.
+    let events: Vec<String> = t
+        .session_events
+        .values()
+        .flatten()
+        .filter_map(|e| e.pointer("/event/id")?.as_str().map(String::from))
+        .collect();
+    for (number, status, attached) in [(1, "OPEN", events.iter().take(2).cloned().collect()), (2, "CLOSED", vec![])] {
+        t.cases.push(Case {
+            number,
+            name: format!("Simulated investigation {number}"),
+            status: status.to_string(),
+            subject: Some(t.users[number as usize].user_id.clone()),
+            assignee: Some(t.users[0].user_id.clone()),
+            description: Some("Files copied before departure".into()),
+            findings: Some("Copied **design documents** to a USB drive.".into()),
+            created_at: iso(now_ms - 5 * DAY),
+            updated_at: iso(now_ms - 4 * DAY),
+            events: attached,
+        });
+    }
+
     for _ in 0..3 {
         let id = hex::encode(rng.random::<[u8; 16]>());
         let content = format!("exfiltrated file content {id}\n").repeat(32).into_bytes();

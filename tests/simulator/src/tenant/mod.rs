@@ -184,6 +184,23 @@ pub struct Matter {
     pub custodians: Vec<Custodian>,
 }
 
+/// A case: an investigation of a user, with the file events attached to it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub number: u64,
+    pub name: String,
+    pub status: String,
+    /// User ids.
+    pub subject: Option<String>,
+    pub assignee: Option<String>,
+    pub description: Option<String>,
+    pub findings: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Ids of attached file events, in the order they were attached.
+    pub events: Vec<String>,
+}
+
 /// A console organisation.
 #[derive(Debug, Clone)]
 pub struct Org {
@@ -208,6 +225,7 @@ pub struct Tenant {
     pub xfc_files: BTreeMap<String, Vec<u8>>,
     pub watchlists: Vec<Watchlist>,
     pub matters: Vec<Matter>,
+    pub cases: Vec<Case>,
     pub orgs: Vec<Org>,
     /// Counter behind ids minted by writes.
     pub next_serial: u64,
@@ -224,6 +242,15 @@ impl Tenant {
 
     pub fn user_by_id(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.user_id == id)
+    }
+
+    /// A file event of any session, by its id.
+    pub fn file_event(&self, id: &str) -> Option<&Value> {
+        self.session_events.values().flatten().find(|e| e.pointer("/event/id").and_then(Value::as_str) == Some(id))
+    }
+
+    pub fn case(&self, number: u64) -> Option<&Case> {
+        self.cases.iter().find(|c| c.number == number)
     }
 
     pub fn session(&self, id: &str) -> Option<&Session> {
