@@ -274,7 +274,7 @@ fn commands_and_help_come_from_the_manifest() {
     let out = env.code42(&["commands"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = stdout(&out).lines().filter(|l| l.trim_start().starts_with("code42-")).count();
-    assert_eq!(listed, 47, "{}", stdout(&out));
+    assert_eq!(listed, 55, "{}", stdout(&out));
     let out = env.code42(&["run", "code42-alert-update", "--help"]);
     let help = stdout(&out);
     assert!(
@@ -511,6 +511,10 @@ fn download_file_writes_inside_the_files_dir_with_its_file_context() {
 #[test]
 fn every_command_runs_from_the_cli_with_json_output() {
     let env = Env::start();
+    let (agent, rule) = {
+        let t = env.sim.tenant();
+        (t.agents[0].agent_id.clone(), t.rules[0].id.clone())
+    };
     let (user, org, sha, xfc, session, event) = {
         let t = env.sim.tenant();
         let session = t.sessions.iter().find(|s| !s.triggered_alerts.is_empty()).unwrap().session_id.clone();
@@ -576,6 +580,14 @@ fn every_command_runs_from_the_cli_with_json_output() {
         vec!["code42-case-remove-file-event".into(), "number=1".into(), format!("event_id={event}")],
         vec!["code42-case-export".into(), "number=1".into(), "what=full".into()],
         vec!["code42-case-close".into(), "number=1".into()],
+        vec!["code42-audit-log-search".into(), "start_time=30 days".into(), "limit=5".into()],
+        vec!["code42-agents-list".into(), "limit=3".into()],
+        vec!["code42-agent-get".into(), format!("agent_id={agent}")],
+        vec!["code42-agent-deactivate".into(), format!("agent_ids={agent}")],
+        vec!["code42-agent-activate".into(), format!("agent_ids={agent}")],
+        vec!["code42-alert-rules-list".into()],
+        vec!["code42-alert-rule-disable".into(), format!("rule_ids={rule}")],
+        vec!["code42-alert-rule-enable".into(), format!("rule_ids={rule}")],
         vec!["code42-user-get-risk-profile".into(), u.clone()],
         vec!["code42-user-update-risk-profile".into(), u.clone(), "notes=cli".into()],
     ]

@@ -143,6 +143,25 @@ def main():
         check("DELETE /v1/cases/{number}/fileevent/{eventId}",
               lambda: c.cases.v1.delete_file_event_from_case(case.number, ids["eventId"]))
         assert not c.cases.v1.get_file_events(case.number).events
+
+        agents = check("GET /v1/agents", lambda: c.agents.v1.get_page(active=True, page_size=2))
+        assert len(agents.agents) == 2 and agents.total_count > 2
+        check("GET /v1/agents/{id}", lambda: c.agents.v1.get_agent(ids["agentId"]))
+        check("POST /v1/agents/deactivate", lambda: c.agents.v1.deactivate(ids["agentId"]))
+        assert not c.agents.v1.get_agent(ids["agentId"]).active
+        check("POST /v1/agents/activate", lambda: c.agents.v1.activate([ids["agentId"]]))
+
+        rules = check("GET /v2/alert-rules", lambda: c.alert_rules.v2.get_page(page_size=3))
+        assert len(rules) == 3 and all(r.is_enabled for r in rules)
+        check("POST /v2/alert-rules/disable", lambda: c.alert_rules.v2.disable_rules([ids["ruleId"], rules[1].id]))
+        assert not c.alert_rules.v2.get_rule(ids["ruleId"]).is_enabled
+        check("POST /v2/alert-rules/enable", lambda: c.alert_rules.v2.enable_rules([ids["ruleId"]]))
+
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30)
+        log = check("POST /v1/audit/search-audit-log", lambda: c.audit_log.v1.get_page(page_size=10, start_time=start))
+        assert len(log.events) == 10 and log.pagination_range_end_index == 10
+        count = check("POST /v1/audit/search-results-count", lambda: c.audit_log.v1.get_event_count(start_time=start))
+        assert count == 150, count
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -7,12 +7,26 @@ use crate::http::HttpClient;
 use serde_json::{Map, Value, json};
 
 /// `GET /v1/cases`: pages from 1, with a total.
-pub const CASE_PAGES: Paging =
-    Paging { page: "pgNum", first: 1, size: "pgSize", max_size: 100, items: "cases", total: Some("totalCount") };
+pub const CASE_PAGES: Paging = Paging {
+    page: "pgNum",
+    first: 1,
+    size: "pgSize",
+    max_size: 100,
+    items: "cases",
+    total: Some("totalCount"),
+    in_body: false,
+};
 
 /// `GET /v1/cases/{number}/fileevent`: pages from 1, with a total.
-const EVENT_PAGES: Paging =
-    Paging { page: "pgNum", first: 1, size: "pgSize", max_size: 100, items: "events", total: Some("totalCount") };
+const EVENT_PAGES: Paging = Paging {
+    page: "pgNum",
+    first: 1,
+    size: "pgSize",
+    max_size: 100,
+    items: "events",
+    total: Some("totalCount"),
+    in_body: false,
+};
 
 /// The fields a case update sends (the API sets the whole case from them).
 const UPDATABLE: &[&str] = &["name", "assignee", "description", "findings", "subject", "status"];

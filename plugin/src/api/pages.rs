@@ -19,6 +19,9 @@ pub struct Paging {
     pub items: &'static str,
     /// Where the number of all matching items is, when the API says it.
     pub total: Option<&'static str>,
+    /// Whether the page number and size go in the JSON body (a search sent as a POST) rather
+    /// than in the query.
+    pub in_body: bool,
 }
 
 /// Items read from a list, at most the limit asked for.
@@ -49,7 +52,15 @@ impl Listed {
 /// are read together; otherwise one page after another, until a short page or one item past
 /// the limit (which is how a list without a total tells that more exist).
 pub fn up_to<H: HttpClient>(client: &Client<H>, call: &Call<'static>, paging: &Paging, limit: usize) -> Result<Listed> {
-    let page_call = |number: u32, size: usize| call.clone().query(paging.page, number).query(paging.size, size);
+    let page_call = |number: u32, size: usize| match (&call.body, paging.in_body) {
+        (Some(Value::Object(fields)), true) => {
+            let mut fields = fields.clone();
+            fields.insert(paging.page.into(), number.into());
+            fields.insert(paging.size.into(), size.into());
+            Call { body: Some(Value::Object(fields)), ..call.clone() }
+        }
+        _ => call.clone().query(paging.page, number).query(paging.size, size),
+    };
     let wanted = if paging.total.is_some() { limit } else { limit + 1 };
     let size = wanted.clamp(1, paging.max_size as usize);
     let first: Value = client.json(page_call(paging.first, size))?;
@@ -98,7 +109,7 @@ mod tests {
     use serde_json::json;
 
     const WITH_TOTAL: Paging =
-        Paging { page: "p", first: 0, size: "n", max_size: 2, items: "items", total: Some("total") };
+        Paging { page: "p", first: 0, size: "n", max_size: 2, items: "items", total: Some("total"), in_body: false };
     const NO_TOTAL: Paging = Paging { total: None, first: 1, ..WITH_TOTAL };
 
     fn page(ids: &[i64], total: Option<u64>) -> (u16, Value) {
@@ -142,6 +153,19 @@ mod tests {
         assert_eq!(listed.items.len(), 3);
         assert!(!listed.more, "a short page is the last");
         assert_eq!(listed.more_note(), "");
+    }
+
+    #[test]
+    fn a_search_sent_as_a_post_pages_in_its_body() {
+        let server = FakeServer::new();
+        server.on_sequence(Method::Post, "/l", vec![page(&[1, 2], None), page(&[3], None)]);
+        let paging = Paging { in_body: true, ..NO_TOTAL };
+        let listed = up_to(&client(&server), &Call::post("/l", json!({"f": "x"})), &paging, 5).unwrap();
+        assert_eq!(listed.items.len(), 3);
+        let bodies: Vec<Value> =
+            server.requests().iter().filter_map(|r| serde_json::from_slice(r.body.as_deref()?).ok()).collect();
+        assert_eq!(bodies, [json!({"f": "x", "p": 1, "n": 2}), json!({"f": "x", "p": 2, "n": 2})]);
+        assert!(server.api_calls().iter().all(|c| !c.contains('?')), "nothing in the query");
     }
 
     #[test]

@@ -24,6 +24,7 @@ const SESSION_PAGES: Paging = Paging {
     max_size: 50,
     items: "items",
     total: Some("totalCount"),
+    in_body: false,
 };
 
 pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {

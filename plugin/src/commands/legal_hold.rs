@@ -20,7 +20,7 @@ fn result(title: &str, outputs: Value, raw: Value) -> CommandResult {
 
 /// `GET /v1/legal-hold/matters`: pages from 1, no total.
 const MATTER_PAGES: Paging =
-    Paging { page: "page", first: 1, size: "pageSize", max_size: 100, items: "matters", total: None };
+    Paging { page: "page", first: 1, size: "pageSize", max_size: 100, items: "matters", total: None, in_body: false };
 const MATTER_HEADERS: &[&str] = &["MatterId", "Name", "Description", "Active", "CreationDate"];
 
 /// Legal hold matters, filtered by name (contains) and active.

@@ -1,7 +1,9 @@
 //! Commands: argument checks against the manifest, then one module per command family.
 
 mod actors;
+mod agents;
 mod alerts;
+mod audit_log;
 mod cases;
 mod downloads;
 mod employees;
@@ -9,6 +11,7 @@ mod file_events;
 mod legal_hold;
 mod mirroring;
 mod risk_profiles;
+mod rules;
 mod users;
 mod watchlists;
 
@@ -158,6 +161,14 @@ pub fn execute<H: HttpClient>(
         "code42-case-remove-file-event" => cases::remove_file_event(client, &args)?,
         "code42-case-file-events-list" => cases::file_events(client, &args)?,
         "code42-case-export" => cases::export(client, &args)?,
+        "code42-audit-log-search" => audit_log::search(client, &args, now_ms)?,
+        "code42-agents-list" => agents::list(client, &args)?,
+        "code42-agent-get" => agents::get(client, &args)?,
+        "code42-agent-activate" => agents::set_active(client, &args, true)?,
+        "code42-agent-deactivate" => agents::set_active(client, &args, false)?,
+        "code42-alert-rules-list" => rules::list(client, &args)?,
+        "code42-alert-rule-enable" => rules::set_enabled(client, &args, true)?,
+        "code42-alert-rule-disable" => rules::set_enabled(client, &args, false)?,
         "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
         "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
         "get-modified-remote-data" => mirroring::modified(client, &args, now_ms)?,

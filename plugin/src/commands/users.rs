@@ -11,8 +11,15 @@ use serde_json::{Value, json};
 
 const PREFIX: &str = "Code42.User";
 /// `GET /v1/users`: pages from 1, with a total.
-const USER_PAGES: Paging =
-    Paging { page: "page", first: 1, size: "pageSize", max_size: 100, items: "users", total: Some("totalCount") };
+const USER_PAGES: Paging = Paging {
+    page: "page",
+    first: 1,
+    size: "pageSize",
+    max_size: 100,
+    items: "users",
+    total: Some("totalCount"),
+    in_body: false,
+};
 const LIST_HEADERS: &[&str] = &["UserId", "Username", "FirstName", "LastName", "OrgName", "Active", "Blocked"];
 
 /// Users of the tenant, filtered by username, active and blocked.

@@ -121,6 +121,33 @@ const CASE_OUTPUTS: &[OutputSpec] = &[
     out("Code42.Case.Findings", "String", "The findings, in markdown (not in code42-case-list)."),
 ];
 
+const AGENT_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.Agent.AgentId", "String", "The agent ID."),
+    out("Code42.Agent.Name", "String", "The agent name."),
+    out("Code42.Agent.UserId", "String", "The user ID of the agent's user."),
+    out("Code42.Agent.OsHostname", "String", "The device's host name."),
+    out("Code42.Agent.OsName", "String", "The device's operating system."),
+    out("Code42.Agent.SerialNumber", "String", "The device's serial number."),
+    out("Code42.Agent.Active", "Boolean", "Whether the agent is active."),
+    out("Code42.Agent.AgentType", "String", "CODE42, CODE42AAT or COMBINED."),
+    out("Code42.Agent.AgentHealthIssueTypes", "Unknown", "The agent's health issues; none when healthy."),
+    out("Code42.Agent.AppVersion", "String", "The agent's version."),
+    out("Code42.Agent.LastConnected", "Date", "When the agent last connected."),
+    out("Code42.Agent.CreationDate", "Date", "When the agent was registered."),
+];
+
+const ALERT_RULE_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.AlertRule.Id", "String", "The rule ID."),
+    out("Code42.AlertRule.Name", "String", "The rule name."),
+    out("Code42.AlertRule.Description", "String", "The rule description."),
+    out("Code42.AlertRule.IsEnabled", "Boolean", "Whether the rule is enabled."),
+    out("Code42.AlertRule.IsSystemRule", "Boolean", "Whether the rule belongs to a lens."),
+    out("Code42.AlertRule.CreatedAt", "Date", "When the rule was created."),
+    out("Code42.AlertRule.CreatedBy", "String", "Who created the rule."),
+    out("Code42.AlertRule.ModifiedAt", "Date", "When the rule was last changed."),
+    out("Code42.AlertRule.ModifiedBy", "String", "Who last changed the rule."),
+];
+
 const FILE_OUTPUTS: &[OutputSpec] = &[
     out("File.Size", "Number", "The size of the file in bytes."),
     out("File.SHA1", "String", "The SHA1 hash of the file."),
@@ -578,6 +605,74 @@ pub static COMMANDS: &[CommandSpec] = &[
         &[CASE_NUMBER, arg("what", "What to export.").values(&["summary", "file-events", "full"]).default("summary")],
         FILE_OUTPUTS,
     ),
+    command(
+        "code42-audit-log-search",
+        "Search the audit log: who did what in the Incydr console and API.",
+        &[
+            arg("start_time", "Events at or after this time: ISO 8601, epoch milliseconds, or a range such as 3 days."),
+            arg("end_time", "Events at or before this time: ISO 8601, epoch milliseconds, or a range such as 1 day."),
+            arg("actor_names", "Only events of these actors (usernames, comma-separated).").comma_list(),
+            arg("event_types", "Only events of these types (comma-separated), e.g. audit_log::logged_in/1.")
+                .comma_list(),
+            arg("resource_ids", "Only events about these resources (comma-separated IDs).").comma_list(),
+            arg("limit", "The most events to return.").default("50"),
+        ],
+        &[
+            out("Code42.AuditLog.Type$", "String", "The event type."),
+            out("Code42.AuditLog.Timestamp", "Date", "When it happened."),
+            out("Code42.AuditLog.ActorId", "String", "The ID of who did it."),
+            out("Code42.AuditLog.ActorName", "String", "The username of who did it."),
+            out("Code42.AuditLog.ActorIpAddress", "String", "The IP address it came from."),
+            out("Code42.AuditLog.ActorAgent", "String", "The user agent it came from."),
+            out("Code42.AuditLog.ActorType", "String", "USER, SUPPORT_USER, API_CLIENT, SYSTEM or UNKNOWN."),
+        ],
+    ),
+    command(
+        "code42-agents-list",
+        "List agents (the Incydr software on users' devices).",
+        &[
+            arg("active", "Only active (true) or deactivated (false) agents.").values(TRUE_FALSE),
+            arg("healthy", "Only agents without (true) or with (false) health issues.").values(TRUE_FALSE),
+            arg("username", "Only the agents of this user (username or user ID)."),
+            arg("limit", "The most agents to return.").default("50"),
+        ],
+        AGENT_OUTPUTS,
+    ),
+    command("code42-agent-get", "Get an agent.", &[arg("agent_id", "The agent ID.").required()], AGENT_OUTPUTS),
+    command(
+        "code42-agent-activate",
+        "Activate agents.",
+        &[arg("agent_ids", "The agent IDs (comma-separated).").required().comma_list()],
+        &[],
+    )
+    .writes(),
+    command(
+        "code42-agent-deactivate",
+        "Deactivate agents.",
+        &[arg("agent_ids", "The agent IDs (comma-separated).").required().comma_list()],
+        &[],
+    )
+    .writes(),
+    command(
+        "code42-alert-rules-list",
+        "List alert rules.",
+        &[arg("limit", "The most rules to return.").default("50")],
+        ALERT_RULE_OUTPUTS,
+    ),
+    command(
+        "code42-alert-rule-enable",
+        "Enable alert rules.",
+        &[arg("rule_ids", "The rule IDs (comma-separated).").required().comma_list()],
+        ALERT_RULE_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-alert-rule-disable",
+        "Disable alert rules.",
+        &[arg("rule_ids", "The rule IDs (comma-separated).").required().comma_list()],
+        ALERT_RULE_OUTPUTS,
+    )
+    .writes(),
     command(
         "code42-user-get-risk-profile",
         "Get the risk profile of a user.",

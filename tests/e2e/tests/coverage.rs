@@ -326,3 +326,102 @@ async fn case_exports_are_the_tenants_files() {
         assert_eq!(content, sim.tenant().files[sha]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_create_is_not_retried_after_a_500() {
+    let (sim, mut instance) = setup(5).await;
+    let before = sim.tenant().cases.len();
+    sim.inject("/v1/cases", Fault::status(500), 1);
+    sim.clear_requests();
+    let err = run(&mut instance, "code42-case-create", &[("name", "Once only")]).await.unwrap_err();
+    assert!(err.to_string().contains("500"), "{err}");
+    let creates = sim.requests().iter().filter(|r| r.method == "POST" && r.path == "/v1/cases").count();
+    assert_eq!(creates, 1, "sent once, not retried");
+    assert_eq!(sim.tenant().cases.len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn agents_are_listed_by_user_and_state_and_deactivated() {
+    let (sim, mut instance) = setup(5).await;
+    let (username, user_agents): (String, BTreeSet<String>) = {
+        let tenant = sim.tenant();
+        let user = &tenant.users[2];
+        let agents = tenant.agents.iter().filter(|a| a.user_id == user.user_id).map(|a| a.agent_id.clone()).collect();
+        (user.username.clone(), agents)
+    };
+    assert!(!user_agents.is_empty());
+    let r = one(&mut instance, "code42-agents-list", &[("username", &username)]).await;
+    assert_eq!(ids(&outputs(&r), "AgentId"), user_agents);
+
+    let all = sim.tenant().agents.len();
+    let r = one(&mut instance, "code42-agents-list", &[("limit", "3")]).await;
+    assert_eq!(outputs(&r).as_array().unwrap().len(), 3);
+    assert!(r.readable_output.contains(&format!("Showing 3 of {all}")), "{}", r.readable_output);
+
+    let id = user_agents.iter().next().unwrap().clone();
+    one(&mut instance, "code42-agent-deactivate", &[("agent_ids", &id)]).await;
+    let r = one(&mut instance, "code42-agent-get", &[("agent_id", &id)]).await;
+    assert_eq!(outputs(&r)["Active"], false);
+    let r = one(&mut instance, "code42-agents-list", &[("active", "false")]).await;
+    assert!(ids(&outputs(&r), "AgentId").contains(&id));
+    one(&mut instance, "code42-agent-activate", &[("agent_ids", &id)]).await;
+    assert!(sim.tenant().agents.iter().find(|a| a.agent_id == id).unwrap().active);
+    let err = run(&mut instance, "code42-agent-get", &[("agent_id", "nope")]).await.unwrap_err();
+    assert_eq!(err.to_string(), "No agent found with ID nope.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_rules_are_listed_and_disabled_and_enabled() {
+    let (sim, mut instance) = setup(5).await;
+    let rules: BTreeSet<String> = sim.tenant().rules.iter().map(|r| r.id.clone()).collect();
+    sim.clear_requests();
+    let r = one(&mut instance, "code42-alert-rules-list", &[("limit", "500")]).await;
+    assert_eq!(ids(&outputs(&r), "Id"), rules);
+    let first: Vec<String> = rules.iter().take(2).cloned().collect();
+    let r = one(&mut instance, "code42-alert-rule-disable", &[("rule_ids", &first.join(","))]).await;
+    assert!(outputs(&r).as_array().unwrap().iter().all(|rule| rule["IsEnabled"] == false), "{}", r.readable_output);
+    assert!(sim.tenant().rules.iter().filter(|r| first.contains(&r.id)).all(|r| !r.enabled));
+    let r = one(&mut instance, "code42-alert-rule-enable", &[("rule_ids", &first[0])]).await;
+    assert_eq!(outputs(&r)[0]["IsEnabled"], true);
+    let err = run(&mut instance, "code42-alert-rule-enable", &[("rule_ids", "no-such-rule")]).await.unwrap_err();
+    assert!(err.to_string().contains("no-such-rule"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_log_is_searched_by_actor_type_and_time_and_says_when_more_exist() {
+    let (sim, mut instance) = setup(5).await;
+    let (actor, kind) = {
+        let tenant = sim.tenant();
+        let e = &tenant.audit_events[0];
+        (e["actorName"].as_str().unwrap().to_string(), e["type$"].as_str().unwrap().to_string())
+    };
+    let want = sim
+        .tenant()
+        .audit_events
+        .iter()
+        .filter(|e| e["actorName"] == actor.as_str() && e["type$"] == kind.as_str())
+        .count();
+    assert!(want >= 1);
+    let r = one(
+        &mut instance,
+        "code42-audit-log-search",
+        &[("actor_names", &actor), ("event_types", &kind), ("start_time", "30 days")],
+    )
+    .await;
+    let found = outputs(&r);
+    assert_eq!(found.as_array().unwrap().len(), want);
+    assert!(found.as_array().unwrap().iter().all(|e| e["ActorName"] == actor.as_str() && e["Type$"] == kind.as_str()));
+
+    let all = sim.tenant().audit_events.len();
+    assert!(all > 120, "{all}");
+    sim.clear_requests();
+    let r = one(&mut instance, "code42-audit-log-search", &[("limit", "120"), ("start_time", "30 days")]).await;
+    assert_eq!(outputs(&r).as_array().unwrap().len(), 120);
+    assert!(r.readable_output.contains("more exist"), "{}", r.readable_output);
+    let searches = sim.requests().iter().filter(|q| q.path == "/v1/audit/search-audit-log").count();
+    assert_eq!(searches, 1, "one page of 121 tells that more exist");
+    let err = run(&mut instance, "code42-audit-log-search", &[("start_time", "1 day"), ("end_time", "3 days")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "end_time is before start_time");
+}

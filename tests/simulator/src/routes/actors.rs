@@ -4,7 +4,7 @@ use super::{AppState, Params, bad_request, not_found, ok_json, page};
 use crate::lock_shared;
 use crate::tenant::{Actor, Tenant};
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 fn parent_of<'a>(tenant: &'a Tenant, actor: &'a Actor) -> &'a Actor {
@@ -93,4 +93,39 @@ pub(crate) async fn rule(State(shared): AppState, Path(id): Path<String>) -> Res
         Some(r) => ok_json(r.to_json()),
         None => not_found("rule"),
     }
+}
+
+/// `GET /v2/alert-rules`: a bare array, pages from 0 (`PageNumber`, `PageSize`).
+pub(crate) async fn rules(State(shared): AppState, RawQuery(query): RawQuery) -> Response {
+    let p = Params::parse(query.as_deref());
+    let paging = p.number("PageSize", 100, 1, 500).and_then(|size| Ok((size, p.number("PageNumber", 0, 0, i64::MAX)?)));
+    let (size, number) = match paging {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let tenant = lock_shared(&shared.tenant);
+    let all: Vec<Value> = tenant.rules.iter().map(|r| r.to_json()).collect();
+    ok_json(Value::Array(page(&all, number + 1, size)))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct RuleIds(Vec<String>);
+
+fn set_rules_enabled(shared: &crate::Shared, ids: &[String], enabled: bool) -> Response {
+    let mut tenant = lock_shared(&shared.tenant);
+    if let Some(unknown) = ids.iter().find(|id| !tenant.rules.iter().any(|r| r.id == **id)) {
+        return bad_request(&format!("no rule with id {unknown}"));
+    }
+    for rule in tenant.rules.iter_mut().filter(|r| ids.contains(&r.id)) {
+        rule.enabled = enabled;
+    }
+    axum::http::StatusCode::NO_CONTENT.into_response()
+}
+
+pub(crate) async fn enable_rules(State(shared): AppState, body: axum::Json<RuleIds>) -> Response {
+    set_rules_enabled(&shared, &body.0.0, true)
+}
+
+pub(crate) async fn disable_rules(State(shared): AppState, body: axum::Json<RuleIds>) -> Response {
+    set_rules_enabled(&shared, &body.0.0, false)
 }

@@ -56,6 +56,7 @@ async fn summary(State(shared): AppState) -> Response {
         "watchlistId": t.watchlists.first().map(|w| w.watchlist_id.clone()),
         "sha256": t.files.keys().next(),
         "xfcId": t.xfc_files.keys().next(),
+        "agentId": t.agents.first().map(|a| a.agent_id.clone()),
         "eventId": t.session_events.values().flatten().next().and_then(|e| e.pointer("/event/id")),
     }))
 }

@@ -3,6 +3,8 @@
 
 mod actors;
 mod admin;
+mod agents;
+mod audit;
 mod cases;
 mod console;
 mod file_events;
@@ -41,7 +43,16 @@ pub(crate) fn gateway(shared: Arc<Shared>) -> Router {
         .route("/v1/actors/actor/id/{id}", get(actors::by_id).patch(actors::update))
         .route("/v1/actors/actor/id/{id}/parent", get(actors::parent_by_id))
         .route("/v1/actors/actor/name/{name}/parent", get(actors::parent_by_name))
+        .route("/v2/alert-rules", get(actors::rules))
+        .route("/v2/alert-rules/enable", post(actors::enable_rules))
+        .route("/v2/alert-rules/disable", post(actors::disable_rules))
         .route("/v2/alert-rules/{id}", get(actors::rule))
+        .route("/v1/agents", get(agents::list))
+        .route("/v1/agents/activate", post(agents::activate))
+        .route("/v1/agents/deactivate", post(agents::deactivate))
+        .route("/v1/agents/{id}", get(agents::get))
+        .route("/v1/audit/search-audit-log", post(audit::search))
+        .route("/v1/audit/search-results-count", post(audit::count))
         .route("/v1/users", get(users::list))
         .route("/v1/users/{id}", get(users::get))
         .route("/v1/users/{id}/deactivate", post(users::deactivate))

@@ -154,7 +154,7 @@ pub fn generate(seed: u64, now_ms: i64, sessions: usize) -> (Tenant, ChaCha8Rng)
     }
 
     for (name, source) in RULES {
-        t.rules.push(Rule { id: uuid(&mut rng), name: name.to_string(), source: source.to_string() });
+        t.rules.push(Rule { id: uuid(&mut rng), name: name.to_string(), source: source.to_string(), enabled: true });
     }
 
     for _ in 0..sessions {
@@ -238,12 +238,63 @@ pub fn generate(seed: u64, now_ms: i64, sessions: usize) -> (Tenant, ChaCha8Rng)
         });
     }
 
+    add_agents_and_audit_log(&mut t, seed, now_ms);
+
     for _ in 0..3 {
         let id = hex::encode(rng.random::<[u8; 16]>());
         let content = format!("exfiltrated file content {id}\n").repeat(32).into_bytes();
         t.xfc_files.insert(id, content);
     }
     (t, rng)
+}
+
+/// One or two agents per user (a few deactivated, a few with health issues), and 150 audit
+/// events over the last ten days. From a generator of their own, so that the rest of the tenant
+/// stays what the same seed always gave.
+fn add_agents_and_audit_log(t: &mut Tenant, seed: u64, now_ms: i64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa9e7);
+    for (i, user) in t.users.iter().enumerate() {
+        for device in 0..1 + usize::from(i % 4 == 0) {
+            let (os, host) = if (i + device) % 3 == 0 { ("Mac OS X", "mbp") } else { ("Windows 11", "win") };
+            let health_issues = if i % 5 == 2 { vec!["NOT_CONNECTING".to_string()] } else { vec![] };
+            t.agents.push(Agent {
+                agent_id: digits(&mut rng, 18),
+                name: format!("{}-{host}-{device}", user.first_name.to_lowercase()),
+                user_id: user.user_id.clone(),
+                os_hostname: format!("{host}-{i:03}-{device}.corp.example"),
+                os_name: os.to_string(),
+                machine_id: uuid(&mut rng),
+                serial_number: format!("C02X{:06}", rng.random_range(0..1_000_000)),
+                active: i % 9 != 8,
+                health_issues,
+                last_connected: iso(now_ms - rng.random_range(0..3 * DAY)),
+                creation_date: iso(now_ms - 300 * DAY),
+            });
+        }
+    }
+    const TYPES: &[&str] = &[
+        "audit_log::logged_in/1",
+        "audit_log::logged_out/1",
+        "audit_log::file_event_search/1",
+        "audit_log::alert_state_changed/1",
+        "audit_log::case_viewed/1",
+    ];
+    let mut times: Vec<i64> = (0..150).map(|_| now_ms - rng.random_range(0..10 * DAY)).collect();
+    times.sort();
+    for ts in times {
+        let actor = &t.users[rng.random_range(0..4)];
+        let kind = TYPES[rng.random_range(0..TYPES.len())];
+        t.audit_events.push(json!({
+            "type$": kind,
+            "actorId": actor.user_id,
+            "actorName": actor.username,
+            "actorAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)",
+            "actorIpAddress": format!("203.0.113.{}", rng.random_range(1..255)),
+            "timestamp": iso(ts),
+            "actorType": "USER",
+            "resourceId": (kind == "audit_log::case_viewed/1").then(|| t.cases[0].number.to_string()),
+        }));
+    }
 }
 
 /// Adds a session (and its file events and files) and returns its id.

@@ -73,6 +73,7 @@ pub struct Rule {
     pub id: String,
     pub name: String,
     pub source: String,
+    pub enabled: bool,
 }
 
 impl Rule {
@@ -86,7 +87,7 @@ impl Rule {
             "id": self.id,
             "name": self.name,
             "description": "",
-            "isEnabled": true,
+            "isEnabled": self.enabled,
             "source": self.source,
             "notifications": {"isEnabled": true, "contacts": [{"isEnabled": true, "type": "Email", "address": "secops@example.com"}]},
             "filters": {"riskIndicator": {"categories": [], "indicators": ["Sent from corporate Microsoft Office 365"], "criteriaOrder": 1}},
@@ -184,6 +185,23 @@ pub struct Matter {
     pub custodians: Vec<Custodian>,
 }
 
+/// An agent: the Incydr software on one device of a user.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    pub agent_id: String,
+    pub name: String,
+    pub user_id: String,
+    pub os_hostname: String,
+    pub os_name: String,
+    pub machine_id: String,
+    pub serial_number: String,
+    pub active: bool,
+    /// Empty when healthy.
+    pub health_issues: Vec<String>,
+    pub last_connected: String,
+    pub creation_date: String,
+}
+
 /// A case: an investigation of a user, with the file events attached to it.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -226,6 +244,9 @@ pub struct Tenant {
     pub watchlists: Vec<Watchlist>,
     pub matters: Vec<Matter>,
     pub cases: Vec<Case>,
+    pub agents: Vec<Agent>,
+    /// The audit log, oldest first, each event as the API sends it.
+    pub audit_events: Vec<Value>,
     pub orgs: Vec<Org>,
     /// Counter behind ids minted by writes.
     pub next_serial: u64,
