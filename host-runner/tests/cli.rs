@@ -274,7 +274,7 @@ fn commands_and_help_come_from_the_manifest() {
     let out = env.code42(&["commands"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = stdout(&out).lines().filter(|l| l.trim_start().starts_with("code42-")).count();
-    assert_eq!(listed, 55, "{}", stdout(&out));
+    assert_eq!(listed, 58, "{}", stdout(&out));
     let out = env.code42(&["run", "code42-alert-update", "--help"]);
     let help = stdout(&out);
     assert!(
@@ -588,6 +588,9 @@ fn every_command_runs_from_the_cli_with_json_output() {
         vec!["code42-alert-rules-list".into()],
         vec!["code42-alert-rule-disable".into(), format!("rule_ids={rule}")],
         vec!["code42-alert-rule-enable".into(), format!("rule_ids={rule}")],
+        vec!["code42-trusted-activities-list".into()],
+        vec!["code42-trusted-activity-add".into(), "type=SLACK".into(), "value=cli-workspace".into()],
+        vec!["code42-trusted-activity-remove".into(), "id=7001".into()],
         vec!["code42-user-get-risk-profile".into(), u.clone()],
         vec!["code42-user-update-risk-profile".into(), u.clone(), "notes=cli".into()],
     ]

@@ -162,6 +162,15 @@ def main():
         assert len(log.events) == 10 and log.pagination_range_end_index == 10
         count = check("POST /v1/audit/search-results-count", lambda: c.audit_log.v1.get_event_count(start_time=start))
         assert count == 150, count
+
+        trusted = check("GET /v2/trusted-activities", lambda: c.trusted_activities.v2.get_page(activity_type="DOMAIN"))
+        assert trusted.total_count == 1
+        domain = check("POST /v2/trusted-activities",
+                       lambda: c.trusted_activities.v2.add_domain("sdk.example", file_upload=True, cloud_sync_services=["BOX"]))
+        account = c.trusted_activities.v2.add_account_name("sdk-corp", dropbox=True)
+        c.trusted_activities.v2.add_git_repository("git@github.com:corp/sdk.git")
+        check("GET /v2/trusted-activities/{id}", lambda: c.trusted_activities.v2.get_trusted_activity(domain.activity_id))
+        check("DELETE /v2/trusted-activities/{id}", lambda: c.trusted_activities.v2.delete(account.activity_id))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -12,6 +12,7 @@ mod legal_hold;
 mod mirroring;
 mod risk_profiles;
 mod rules;
+mod trusted_activities;
 mod users;
 mod watchlists;
 
@@ -169,6 +170,9 @@ pub fn execute<H: HttpClient>(
         "code42-alert-rules-list" => rules::list(client, &args)?,
         "code42-alert-rule-enable" => rules::set_enabled(client, &args, true)?,
         "code42-alert-rule-disable" => rules::set_enabled(client, &args, false)?,
+        "code42-trusted-activities-list" => trusted_activities::list(client, &args)?,
+        "code42-trusted-activity-add" => trusted_activities::add(client, &args)?,
+        "code42-trusted-activity-remove" => trusted_activities::remove(client, &args)?,
         "code42-user-get-risk-profile" => risk_profiles::get(client, &args)?,
         "code42-user-update-risk-profile" => risk_profiles::update(client, &args)?,
         "get-modified-remote-data" => mirroring::modified(client, &args, now_ms)?,

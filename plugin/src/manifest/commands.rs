@@ -148,6 +148,38 @@ const ALERT_RULE_OUTPUTS: &[OutputSpec] = &[
     out("Code42.AlertRule.ModifiedBy", "String", "Who last changed the rule."),
 ];
 
+const TRUSTED_TYPES: &[&str] = &["DOMAIN", "URL_PATH", "SLACK", "ACCOUNT_NAME", "GIT_REPOSITORY_URI"];
+const BROWSER_DESTINATIONS: &[&str] = &[
+    "AIRTABLE",
+    "AMAZON_WEB_SERVICES",
+    "BLACKBOX",
+    "BOX",
+    "CHATGPT",
+    "CLAUDE",
+    "CONCUR",
+    "CURSOR",
+    "DROPBOX",
+    "GOOGLE_WORKSPACE",
+    "MICROSOFT_365",
+    "NOTTA",
+    "OTTER",
+    "PERPLEXITY",
+    "SLACK",
+    "YOU_DOT_COM",
+];
+
+const TRUSTED_OUTPUTS: &[OutputSpec] = &[
+    out("Code42.TrustedActivity.ActivityId", "String", "The trusted activity ID."),
+    out("Code42.TrustedActivity.Type", "String", "DOMAIN, URL_PATH, SLACK, ACCOUNT_NAME or GIT_REPOSITORY_URI."),
+    out("Code42.TrustedActivity.Value", "String", "What is trusted."),
+    out("Code42.TrustedActivity.Description", "String", "The description."),
+    out("Code42.TrustedActivity.IsHighValueSource", "Boolean", "Whether it is a high-value source."),
+    out("Code42.TrustedActivity.ActivityActionGroups", "Unknown", "The trusted actions."),
+    out("Code42.TrustedActivity.PrincipalType", "String", "Who made it (user or API client)."),
+    out("Code42.TrustedActivity.UpdateTime", "Date", "When it was last changed."),
+    out("Code42.TrustedActivity.UpdatedByPrincipalName", "String", "Who last changed it."),
+];
+
 const FILE_OUTPUTS: &[OutputSpec] = &[
     out("File.Size", "Number", "The size of the file in bytes."),
     out("File.SHA1", "String", "The SHA1 hash of the file."),
@@ -671,6 +703,52 @@ pub static COMMANDS: &[CommandSpec] = &[
         "Disable alert rules.",
         &[arg("rule_ids", "The rule IDs (comma-separated).").required().comma_list()],
         ALERT_RULE_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-trusted-activities-list",
+        "List trusted activities: where data may go without raising risk.",
+        &[
+            arg("type", "Only activities of this type.").values(TRUSTED_TYPES),
+            arg("limit", "The most activities to return.").default("50"),
+        ],
+        TRUSTED_OUTPUTS,
+    ),
+    command(
+        "code42-trusted-activity-add",
+        "Trust a domain, URL path, Slack workspace, cloud account name or git repository. A DOMAIN needs at least \
+         one trusted action; an ACCOUNT_NAME at least one of dropbox, one_drive.",
+        &[
+            arg("type", "The kind of activity.").required().values(TRUSTED_TYPES),
+            arg("value", "The domain, URL path, workspace, account name or repository URI.").required(),
+            arg("description", "A description."),
+            arg("high_value", "Whether it is a high-value source.").values(TRUE_FALSE),
+            arg("file_upload", "DOMAIN: trust browser and app uploads to it.").values(TRUE_FALSE),
+            arg("git_push", "DOMAIN: trust git pushes to it.").values(TRUE_FALSE),
+            arg("file_transfer_tools", "DOMAIN: trust file transfer tools sending to it.").values(TRUE_FALSE),
+            arg("cloud_sync_services", "DOMAIN: cloud sync apps to trust on it (comma-separated).")
+                .values(&["BOX", "GOOGLE_DRIVE", "ICLOUD", "ONE_DRIVE"])
+                .comma_list(),
+            arg("cloud_share_services", "DOMAIN: cloud sharing to trust on it (comma-separated).")
+                .values(&["BOX", "GOOGLE_DRIVE", "ONE_DRIVE"])
+                .comma_list(),
+            arg("email_share_services", "DOMAIN: email services to trust on it (comma-separated).")
+                .values(&["GOOGLE_DRIVE", "GMAIL", "OFFICE_365"])
+                .comma_list(),
+            arg("browser_destinations", "DOMAIN: browser destinations to trust on it (comma-separated).")
+                .values(BROWSER_DESTINATIONS)
+                .comma_list(),
+            arg("dropbox", "ACCOUNT_NAME: trust Dropbox syncing of the account.").values(TRUE_FALSE),
+            arg("one_drive", "ACCOUNT_NAME: trust OneDrive syncing of the account.").values(TRUE_FALSE),
+        ],
+        TRUSTED_OUTPUTS,
+    )
+    .writes(),
+    command(
+        "code42-trusted-activity-remove",
+        "Remove a trusted activity.",
+        &[arg("id", "The trusted activity ID.").required()],
+        &[],
     )
     .writes(),
     command(

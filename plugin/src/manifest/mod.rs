@@ -264,7 +264,7 @@ mod tests {
                 assert!(seen.insert(*n), "{n} twice");
             }
         }
-        assert_eq!(COMMANDS.len(), 59);
+        assert_eq!(COMMANDS.len(), 62);
     }
 
     #[test]

@@ -425,3 +425,76 @@ async fn the_audit_log_is_searched_by_actor_type_and_time_and_says_when_more_exi
         .unwrap_err();
     assert_eq!(err.to_string(), "end_time is before start_time");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trusted_activities_are_added_listed_and_removed_and_an_add_is_not_retried() {
+    let (sim, mut instance) = setup(5).await;
+    let args = [
+        ("type", "DOMAIN"),
+        ("value", "partner.example"),
+        ("description", "Design partner"),
+        ("file_upload", "true"),
+        ("email_share_services", "GMAIL,OFFICE_365"),
+    ];
+    let r = one(&mut instance, "code42-trusted-activity-add", &args).await;
+    let added = outputs(&r);
+    let id = added["ActivityId"].as_str().unwrap().to_string();
+    let stored = sim.tenant().trusted_activities.iter().find(|a| a["activityId"] == id.as_str()).cloned().unwrap();
+    assert_eq!(stored["value"], "partner.example");
+    let actions = &stored["activityActionGroups"][0]["activityActions"];
+    assert_eq!(actions[1]["providers"], serde_json::json!([{"name": "GMAIL"}, {"name": "OFFICE_365"}]));
+
+    let r = one(&mut instance, "code42-trusted-activities-list", &[("type", "DOMAIN")]).await;
+    let listed = ids(&outputs(&r), "ActivityId");
+    let want: BTreeSet<String> = sim
+        .tenant()
+        .trusted_activities
+        .iter()
+        .filter(|a| a["type"] == "DOMAIN")
+        .map(|a| a["activityId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, want);
+    assert!(listed.contains(&id));
+
+    one(&mut instance, "code42-trusted-activity-remove", &[("id", &id)]).await;
+    assert!(sim.tenant().trusted_activities.iter().all(|a| a["activityId"] != id.as_str()));
+    let err = run(&mut instance, "code42-trusted-activity-remove", &[("id", &id)]).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("No trusted activity found with ID {id}."));
+
+    sim.inject("/v2/trusted-activities", Fault::status(500), 1);
+    sim.clear_requests();
+    let args = [("type", "SLACK"), ("value", "other-workspace")];
+    run(&mut instance, "code42-trusted-activity-add", &args).await.unwrap_err();
+    let adds = sim.requests().iter().filter(|q| q.method == "POST" && q.path == "/v2/trusted-activities").count();
+    assert_eq!(adds, 1, "sent once, not retried");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_arguments_of_the_new_commands_are_refused_before_any_request_naming_the_argument() {
+    let (sim, mut instance) = setup(5).await;
+    let long_name = "n".repeat(51);
+    let long_note = "n".repeat(2001);
+    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        ("code42-case-create", &[("name", &long_name)], "name"),
+        ("code42-case-get", &[("number", "seven")], "number"),
+        ("code42-case-update", &[("number", "1")], "name"),
+        ("code42-case-export", &[("number", "1"), ("what", "everything")], "what"),
+        ("code42-alert-search", &[("state", "SOLVED")], "state"),
+        ("code42-alert-search", &[("start_time", "last tuesday")], "start_time"),
+        ("code42-alert-add-note", &[("id", "x"), ("note", &long_note)], "note"),
+        ("code42-watchlist-create", &[("type", "VIP")], "type"),
+        ("code42-agents-list", &[("active", "maybe")], "active"),
+        ("code42-alert-rules-list", &[("limit", "0")], "limit"),
+        ("code42-audit-log-search", &[("end_time", "soon")], "end_time"),
+        ("code42-trusted-activity-add", &[("type", "DOMAIN"), ("value", "corp.example")], "type"),
+        ("code42-trusted-activity-add", &[("type", "SLACK"), ("value", "corp"), ("dropbox", "true")], "dropbox"),
+    ];
+    sim.clear_requests();
+    for (command, args, argument) in cases {
+        let err = run(&mut instance, command, args).await.unwrap_err().to_string();
+        assert!(err.contains(argument), "{command} {args:?}: {err}");
+    }
+    let sent: Vec<String> =
+        sim.requests().iter().filter(|r| !r.path.contains("oauth")).map(|r| r.path.clone()).collect();
+    assert!(sent.is_empty(), "{sent:?}");
+}

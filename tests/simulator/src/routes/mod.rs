@@ -12,6 +12,7 @@ mod files;
 mod legal_hold;
 mod query;
 mod sessions;
+mod trusted_activities;
 mod users;
 mod watchlists;
 
@@ -51,6 +52,8 @@ pub(crate) fn gateway(shared: Arc<Shared>) -> Router {
         .route("/v1/agents/activate", post(agents::activate))
         .route("/v1/agents/deactivate", post(agents::deactivate))
         .route("/v1/agents/{id}", get(agents::get))
+        .route("/v2/trusted-activities", get(trusted_activities::list).post(trusted_activities::create))
+        .route("/v2/trusted-activities/{id}", get(trusted_activities::get).delete(trusted_activities::delete))
         .route("/v1/audit/search-audit-log", post(audit::search))
         .route("/v1/audit/search-results-count", post(audit::count))
         .route("/v1/users", get(users::list))

@@ -239,6 +239,16 @@ pub fn generate(seed: u64, now_ms: i64, sessions: usize) -> (Tenant, ChaCha8Rng)
     }
 
     add_agents_and_audit_log(&mut t, seed, now_ms);
+    for (id, kind, value, actions) in [
+        ("7001", "DOMAIN", "corp.example", json!([{"name": "DEFAULT", "activityActions": [{"type": "FILE_UPLOAD"}]}])),
+        ("7002", "SLACK", "corp-workspace", json!([])),
+    ] {
+        t.trusted_activities.push(json!({
+            "activityId": id, "type": kind, "value": value, "description": "Seeded", "isHighValueSource": false,
+            "activityActionGroups": actions, "principalType": "USER", "updateTime": iso(now_ms - 30 * DAY),
+            "updatedByPrincipalId": t.users[0].user_id, "updatedByPrincipalName": t.users[0].username,
+        }));
+    }
 
     for _ in 0..3 {
         let id = hex::encode(rng.random::<[u8; 16]>());

@@ -247,6 +247,8 @@ pub struct Tenant {
     pub agents: Vec<Agent>,
     /// The audit log, oldest first, each event as the API sends it.
     pub audit_events: Vec<Value>,
+    /// Trusted activities as the API sends them.
+    pub trusted_activities: Vec<Value>,
     pub orgs: Vec<Org>,
     /// Counter behind ids minted by writes.
     pub next_serial: u64,
