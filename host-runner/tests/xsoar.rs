@@ -142,7 +142,7 @@ fn every_declaration_of_the_reference_is_there_with_its_name_type_and_flags() {
 }
 
 /// Every file of the pack but the binary, by path under the pack directory.
-fn pack_files(dir: &Path) -> Vec<(String, String)> {
+fn pack_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(path) = stack.pop() {
@@ -152,7 +152,7 @@ fn pack_files(dir: &Path) -> Vec<(String, String)> {
             if path.is_dir() {
                 stack.push(path);
             } else if relative != "code42" {
-                files.push((relative, std::fs::read_to_string(&path).unwrap()));
+                files.push((relative, std::fs::read(&path).unwrap()));
             }
         }
     }
@@ -174,7 +174,7 @@ fn the_pack_matches_the_golden_copy() {
         }
     }
     let expected = pack_files(&golden);
-    let names = |files: &[(String, String)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(
         names(&generated),
         names(&expected),

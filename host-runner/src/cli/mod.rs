@@ -202,7 +202,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::XsoarPackage(args) => {
             let host = Host::load(&cli)?;
             let manifest = host.manifest().await?;
-            let image = args.image.clone().unwrap_or_else(|| format!("code42wasm:{}", manifest.version));
+            let image = args.image.clone().unwrap_or_else(|| format!("demisto/code42wasm:{}", manifest.version));
             let written = host_runner::xsoar::write_pack(manifest, &args.output, &image)?;
             // The Dockerfile copies this very binary into the image.
             let binary = args.output.join("code42");

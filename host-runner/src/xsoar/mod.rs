@@ -3,10 +3,11 @@
 //!
 //! ```text
 //! DIR/Packs/<Name>Wasm/pack_metadata.json
-//! DIR/Packs/<Name>Wasm/README.md
+//! DIR/Packs/<Name>Wasm/README.md, .pack-ignore, .secrets-ignore    what demisto-sdk asks of a pack
 //! DIR/Packs/<Name>Wasm/Integrations/<Name>Wasm/<Name>Wasm.yml   the declarations
 //! DIR/Packs/<Name>Wasm/Integrations/<Name>Wasm/<Name>Wasm.py    runs `code42`
 //! DIR/Packs/<Name>Wasm/Integrations/<Name>Wasm/README.md        commands and outputs
+//! DIR/Packs/<Name>Wasm/Integrations/<Name>Wasm/<Name>Wasm_image.png   its 120×50 logo
 //! DIR/Dockerfile, DIR/code42                                     the image XSOAR runs it in
 //! ```
 
@@ -20,6 +21,11 @@ use std::path::{Path, PathBuf};
 
 /// The integration script, with the manifest's parameters and commands to be filled in.
 const SCRIPT_TEMPLATE: &str = include_str!("integration.py");
+/// The integration's logo, 120×50 as XSOAR shows it (demisto-sdk IM100).
+const IMAGE: &[u8] = include_bytes!("integration_image.png");
+/// The pack's version: a new pack starts at 1.0.0, without release notes (demisto-sdk PA101),
+/// whatever the version of the component inside.
+const PACK_VERSION: &str = "1.0.0";
 
 /// Writes the pack into `dir`; returns the files written.
 pub fn write_pack(manifest: &IntegrationManifest, dir: &Path, image: &str) -> Result<Vec<PathBuf>> {
@@ -35,10 +41,14 @@ pub fn write_pack(manifest: &IntegrationManifest, dir: &Path, image: &str) -> Re
         (integration.join(format!("{id}.py")), script(manifest)),
         (integration.join("README.md"), readme::integration(manifest)),
         (dir.join("Dockerfile"), dockerfile(image)),
+        // Nothing to ignore: the files exist because every pack has them (demisto-sdk PA128).
+        (pack.join(".pack-ignore"), String::new()),
+        (pack.join(".secrets-ignore"), String::new()),
     ];
     let mut written = Vec::new();
-    for (path, text) in files {
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    let image_file = (integration.join(format!("{id}_image.png")), IMAGE.to_vec());
+    for (path, bytes) in files.into_iter().map(|(path, text)| (path, text.into_bytes())).chain([image_file]) {
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -49,7 +59,7 @@ fn pack_metadata(manifest: &IntegrationManifest) -> Value {
         "name": format!("{} (WebAssembly)", manifest.display),
         "description": manifest.description,
         "support": "community",
-        "currentVersion": manifest.version,
+        "currentVersion": PACK_VERSION,
         "author": "Code42 SOAR WebAssembly team",
         "url": "",
         "email": "",

@@ -12,8 +12,8 @@ pub struct Integration {
     display: String,
     category: &'static str,
     description: String,
-    #[serde(rename = "sectionOrder")]
-    section_order: Vec<String>,
+    /// Lower case: XSOAR's schema (and demisto-sdk's ST111) reads `sectionorder`.
+    sectionorder: Vec<String>,
     configuration: Vec<Configuration>,
     script: Script,
     fromversion: &'static str,
@@ -75,6 +75,8 @@ struct Command {
     arguments: Vec<Argument>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     outputs: Vec<Output>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    compliantpolicies: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -130,7 +132,7 @@ pub fn integration(manifest: &IntegrationManifest, image: &str) -> Integration {
         display: format!("{} (WebAssembly)", manifest.display),
         category: "Endpoint",
         description: manifest.description.clone(),
-        section_order,
+        sectionorder: section_order,
         configuration,
         script: Script {
             script: "-",
@@ -203,28 +205,45 @@ fn entry(p: &ParamSpec) -> Configuration {
     }
 }
 
+/// The content repository's compliance policies, each with the argument names it governs
+/// (`Config/compliant_policies.json` of demisto/content).
+const COMPLIANT_POLICIES: &str = include_str!("compliant_policies.json");
+
+/// The compliance policies a command declares: for each of its arguments that a policy
+/// governs, every such policy, as demisto-sdk's BA129 asks of commands that act (its rule
+/// leaves out reputation commands and those whose name says `list` or `get`, which only read).
+fn compliant_policies(name: &str, args: &[ArgSpec]) -> Vec<String> {
+    let lower = name.to_lowercase();
+    if lower.contains("list") || lower.contains("get") {
+        return vec![];
+    }
+    let policies: serde_json::Value = serde_json::from_str(COMPLIANT_POLICIES).expect("the policy list is JSON");
+    let mut declared: Vec<String> = policies["policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            let governed = p["arguments"].as_array().into_iter().flatten().filter_map(|a| a.as_str());
+            governed.into_iter().any(|g| args.iter().any(|a| a.name == g))
+        })
+        .filter_map(|p| p["name"].as_str().map(String::from))
+        .collect();
+    declared.sort();
+    declared
+}
+
 /// A command, and each alias as a command of its own (XSOAR has no aliases).
 fn commands(c: &CommandSpec) -> Vec<Command> {
-    let arguments: Vec<Argument> = c.args.iter().map(argument).collect();
-    let outputs: Vec<Output> = c.outputs.iter().map(output).collect();
-    let main = Command {
-        name: c.name.clone(),
-        description: c.description.clone(),
+    let command = |name: &str, description: String| Command {
+        name: name.to_string(),
+        description,
         deprecated: c.deprecated,
-        arguments,
-        outputs,
+        arguments: c.args.iter().map(argument).collect(),
+        outputs: c.outputs.iter().map(output).collect(),
+        compliantpolicies: compliant_policies(name, &c.args),
     };
-    let aliases: Vec<Command> = c
-        .aliases
-        .iter()
-        .map(|alias| Command {
-            name: alias.clone(),
-            description: format!("The same as {}: {}", c.name, c.description),
-            deprecated: c.deprecated,
-            arguments: c.args.iter().map(argument).collect(),
-            outputs: c.outputs.iter().map(output).collect(),
-        })
-        .collect();
+    let main = command(&c.name, c.description.clone());
+    let aliases = c.aliases.iter().map(|alias| command(alias, format!("The same as {}: {}", c.name, c.description)));
     std::iter::once(main).chain(aliases).collect()
 }
 
