@@ -162,6 +162,15 @@ impl Args {
         }
     }
 
+    /// A list that must hold at least one item (a value of only commas holds none).
+    pub fn required_list(&self, name: &str) -> Result<Vec<String>> {
+        let items = self.list(name);
+        if items.is_empty() {
+            return Err(Error::missing_arg(name));
+        }
+        Ok(items)
+    }
+
     /// A comma-separated list, trimmed, without empty items.
     pub fn list(&self, name: &str) -> Vec<String> {
         self.get(name)

@@ -34,6 +34,14 @@ impl Error {
         Self::invalid_arg(name, format!("Missing required argument: {name}"))
     }
 
+    /// A 404 said in the command's words (which object is missing); any other error as it is.
+    pub fn when_not_found(self, message: impl FnOnce() -> String) -> Self {
+        match self {
+            Error::NotFound(_) => Error::NotFound(message()),
+            other => other,
+        }
+    }
+
     /// The same kind of error with its text replaced, for commands whose reference wraps
     /// lower-level failures in a message of their own.
     pub fn with_message(self, message: String) -> Self {

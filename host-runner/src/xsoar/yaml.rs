@@ -205,9 +205,23 @@ fn entry(p: &ParamSpec) -> Configuration {
     }
 }
 
-/// The content repository's compliance policies, each with the argument names it governs
-/// (`Config/compliant_policies.json` of demisto/content).
-const COMPLIANT_POLICIES: &str = include_str!("compliant_policies.json");
+/// A compliance policy of the content repository and the argument names it governs.
+#[derive(serde::Deserialize)]
+struct Policy {
+    name: String,
+    arguments: Vec<String>,
+}
+
+/// The content repository's compliance policies (`Config/compliant_policies.json` of
+/// demisto/content), read once.
+static COMPLIANT_POLICIES: std::sync::LazyLock<Vec<Policy>> = std::sync::LazyLock::new(|| {
+    #[derive(serde::Deserialize)]
+    struct List {
+        policies: Vec<Policy>,
+    }
+    let list: List = serde_json::from_str(include_str!("compliant_policies.json")).expect("the policy list is JSON");
+    list.policies
+});
 
 /// The compliance policies a command declares: for each of its arguments that a policy
 /// governs, every such policy, as demisto-sdk's BA129 asks of commands that act (its rule
@@ -217,16 +231,10 @@ fn compliant_policies(name: &str, args: &[ArgSpec]) -> Vec<String> {
     if lower.contains("list") || lower.contains("get") {
         return vec![];
     }
-    let policies: serde_json::Value = serde_json::from_str(COMPLIANT_POLICIES).expect("the policy list is JSON");
-    let mut declared: Vec<String> = policies["policies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| {
-            let governed = p["arguments"].as_array().into_iter().flatten().filter_map(|a| a.as_str());
-            governed.into_iter().any(|g| args.iter().any(|a| a.name == g))
-        })
-        .filter_map(|p| p["name"].as_str().map(String::from))
+    let mut declared: Vec<String> = COMPLIANT_POLICIES
+        .iter()
+        .filter(|p| p.arguments.iter().any(|governed| args.iter().any(|a| a.name == *governed)))
+        .map(|p| p.name.clone())
         .collect();
     declared.sort();
     declared

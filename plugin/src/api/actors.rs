@@ -29,12 +29,7 @@ pub fn by_name_call(name: &str) -> Call<'static> {
 
 /// The answer to [`by_name_call`], with the SDK's text when there is no such actor.
 pub fn by_name_answer(name: &str, answer: Result<Value>) -> Result<Value> {
-    answer.map_err(|e| match e {
-        Error::NotFound(_) => {
-            Error::NotFound(format!("Actor Not Found Error: No results for actors matching '{name}'."))
-        }
-        other => other,
-    })
+    answer.map_err(|e| e.when_not_found(|| format!("Actor Not Found Error: No results for actors matching '{name}'.")))
 }
 
 /// Changes `notes`, `startDate`, `endDate` (only the keys given; null clears) and returns the

@@ -36,10 +36,7 @@ fn path(number: u64) -> String {
 }
 
 fn not_found(number: u64) -> impl FnOnce(Error) -> Error {
-    move |e| match e {
-        Error::NotFound(_) => Error::NotFound(format!("No case found with number {number}.")),
-        other => other,
-    }
+    move |e| e.when_not_found(|| format!("No case found with number {number}."))
 }
 
 /// `POST /v1/cases`; `fields` holds the body's keys that were given. Not retried: a second
@@ -82,10 +79,9 @@ pub fn add_file_events<H: HttpClient>(client: &Client<H>, number: u64, event_ids
 /// (or there is no such case).
 pub fn remove_file_event<H: HttpClient>(client: &Client<H>, number: u64, event_id: &str) -> Result<()> {
     let call = Call::delete(format!("{}/fileevent/{}", path(number), segment(event_id)));
-    client.send(call).map_err(|e| match e {
-        Error::NotFound(_) => Error::NotFound(format!("File event {event_id} is not attached to case {number}.")),
-        other => other,
-    })?;
+    client
+        .send(call)
+        .map_err(|e| e.when_not_found(|| format!("File event {event_id} is not attached to case {number}.")))?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use super::{CommandResult, api_context, listed_result};
 use crate::api::pages::{self, Paging};
 use crate::api::{Call, Client, segment, users};
 use crate::args::Args;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::HttpClient;
 use crate::markdown::Table;
 use serde_json::json;
@@ -42,11 +42,9 @@ pub fn list<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandRes
 
 pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let id = args.required("agent_id")?;
-    let agent: serde_json::Value =
-        client.json(Call::get(format!("/v1/agents/{}", segment(id)))).map_err(|e| match e {
-            Error::NotFound(_) => Error::NotFound(format!("No agent found with ID {id}.")),
-            other => other,
-        })?;
+    let agent: serde_json::Value = client
+        .json(Call::get(format!("/v1/agents/{}", segment(id))))
+        .map_err(|e| e.when_not_found(|| format!("No agent found with ID {id}.")))?;
     let context = api_context(&agent);
     let readable = Table { title: "Code42 Agent", headers: Some(HEADERS), ..Default::default() }
         .render(std::slice::from_ref(&context));
@@ -56,10 +54,7 @@ pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResu
 /// `POST /v1/agents/activate` or `/deactivate`; setting a state twice leaves it set, so it may
 /// be retried.
 pub fn set_active<H: HttpClient>(client: &Client<H>, args: &Args, active: bool) -> Result<CommandResult> {
-    let ids = args.list("agent_ids");
-    if ids.is_empty() {
-        return Err(Error::missing_arg("agent_ids"));
-    }
+    let ids = args.required_list("agent_ids")?;
     let action = if active { "activate" } else { "deactivate" };
     client.send(Call::post(format!("/v1/agents/{action}"), json!({"agentIds": ids})).idempotent())?;
     let done = if active { "activated" } else { "deactivated" };

@@ -34,10 +34,7 @@ pub fn get<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResu
 
 /// Sets the state of one alert or several (one request per hundred), then shows each.
 pub fn update<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<Vec<CommandResult>> {
-    let ids = args.list("id");
-    if ids.is_empty() {
-        return Err(Error::missing_arg("id"));
-    }
+    let ids = args.required_list("id")?;
     change_state(client, &ids, args.required("state")?, "Code42 Security Alert Updated")
 }
 
@@ -187,10 +184,7 @@ pub fn file_events<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<Com
 
 /// A 404 about an alert as the sentence users read.
 fn not_found_as(error: Error, id: &str) -> Error {
-    match error {
-        Error::NotFound(_) => Error::NotFound(format!("No alert found with ID {id}.")),
-        other => other,
-    }
+    error.when_not_found(|| format!("No alert found with ID {id}."))
 }
 
 #[cfg(test)]

@@ -112,10 +112,7 @@ pub fn close<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandRe
 
 pub fn add_file_events<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let number = number(args)?;
-    let ids = args.list("event_ids");
-    if ids.is_empty() {
-        return Err(Error::missing_arg("event_ids"));
-    }
+    let ids = args.required_list("event_ids")?;
     // A closed case refuses new events: say so as update does, before the write.
     open_case(client, number)?;
     cases::add_file_events(client, number, &ids)?;

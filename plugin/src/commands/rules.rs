@@ -3,7 +3,7 @@
 use super::{CommandResult, api_context, listed_result};
 use crate::api::{Client, pages, rules};
 use crate::args::Args;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::HttpClient;
 use crate::markdown::Table;
 use serde_json::Value;
@@ -19,10 +19,7 @@ pub fn list<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandRes
 
 /// Enables or disables the rules, then reads them back: the context shows the state they are in.
 pub fn set_enabled<H: HttpClient>(client: &Client<H>, args: &Args, enabled: bool) -> Result<CommandResult> {
-    let ids = args.list("rule_ids");
-    if ids.is_empty() {
-        return Err(Error::missing_arg("rule_ids"));
-    }
+    let ids = args.required_list("rule_ids")?;
     rules::set_enabled(client, &ids, enabled)?;
     let calls: Vec<_> = ids.iter().map(|id| rules::get_call(id)).collect();
     let read: Vec<Value> = client.json_all::<Value>(&calls).into_iter().collect::<Result<_>>()?;

@@ -127,10 +127,9 @@ pub fn add<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResu
 
 pub fn remove<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let id = args.required("id")?;
-    client.send(Call::delete(format!("/v2/trusted-activities/{}", segment(id)))).map_err(|e| match e {
-        Error::NotFound(_) => Error::NotFound(format!("No trusted activity found with ID {id}.")),
-        other => other,
-    })?;
+    client
+        .send(Call::delete(format!("/v2/trusted-activities/{}", segment(id))))
+        .map_err(|e| e.when_not_found(|| format!("No trusted activity found with ID {id}.")))?;
     Ok(CommandResult { readable: format!("Trusted activity {id} was removed."), ..Default::default() })
 }
 

@@ -54,10 +54,7 @@ pub fn create<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandR
 pub fn delete<H: HttpClient>(client: &Client<H>, args: &Args) -> Result<CommandResult> {
     let watchlist = args.required("watchlist")?;
     let id = watchlists::resolve(client, watchlist)?;
-    watchlists::delete(client, &id).map_err(|e| match e {
-        Error::NotFound(_) => Error::NotFound(format!("No watchlist found with ID {id}.")),
-        other => other,
-    })?;
+    watchlists::delete(client, &id).map_err(|e| e.when_not_found(|| format!("No watchlist found with ID {id}.")))?;
     Ok(CommandResult { readable: format!("Watchlist {watchlist} deleted."), ..Default::default() })
 }
 

@@ -75,8 +75,9 @@ impl CaseBody {
     }
 }
 
-fn name_taken(tenant: &Tenant, name: &str, other_than: u64) -> bool {
-    tenant.cases.iter().any(|c| c.number != other_than && c.name == name)
+/// Whether another case than `other_than` (the one being updated, if any) has this name.
+fn name_taken(tenant: &Tenant, name: &str, other_than: Option<u64>) -> bool {
+    tenant.cases.iter().any(|c| Some(c.number) != other_than && c.name == name)
 }
 
 pub(crate) async fn create(State(shared): AppState, body: axum::Json<CaseBody>) -> Response {
@@ -85,7 +86,7 @@ pub(crate) async fn create(State(shared): AppState, body: axum::Json<CaseBody>) 
         return bad_request(&problem);
     }
     let name = body.name.clone().unwrap_or_default();
-    if name_taken(&tenant, &name, 0) {
+    if name_taken(&tenant, &name, None) {
         return bad_request(&format!("a case named '{name}' exists"));
     }
     let case = Case {
@@ -151,7 +152,7 @@ pub(crate) async fn update(State(shared): AppState, Path(number): Path<u64>, bod
         return bad_request(&problem);
     }
     let name = body.name.clone().unwrap_or_default();
-    if name_taken(&tenant, &name, number) {
+    if name_taken(&tenant, &name, Some(number)) {
         return bad_request(&format!("a case named '{name}' exists"));
     }
     let case = &mut tenant.cases[index];
